@@ -1,0 +1,25 @@
+// Bundles the CLI (and the collector it starts) into dist/ with esbuild.
+// Code splitting keeps `drumbeats run` lean: the collector, fastify, tables and
+// spinners are separate chunks loaded only by the commands that need them.
+import { build } from 'esbuild';
+import { rmSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+if (!existsSync(join(root, 'node_modules', 'esbuild'))) process.exit(0);
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: { cli: './cli/main.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  packages: 'external',
+  sourcemap: 'linked',
+  chunkNames: 'chunks/[name]-[hash]',
+  logLevel: 'warning',
+});

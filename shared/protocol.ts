@@ -1,0 +1,151 @@
+// The Drumbeats wire protocol: ping kinds, limits, identifiers and the JSON
+// shapes the collector answers with. Both the collector and the CLI import
+// this file; it must stay free of runtime dependencies so `drumbeats run`
+// loads it for free. Schemas for validation live in ./schemas.ts.
+
+/** Bytes of a ping body stored per ping; the rest is counted, not kept. */
+export const PAYLOAD_LIMIT_BYTES = 10 * 1024;
+/** Longest `message` accepted on a ping, in characters. */
+export const MESSAGE_MAX_CHARS = 1024;
+/** Longest run id accepted. */
+export const RUN_ID_MAX_CHARS = 128;
+/** Run ids: printable ASCII without spaces, 1-128 characters. */
+export const RUN_ID_PATTERN = /^[\x21-\x7e]{1,128}$/;
+/** Ping ids (client-generated, for idempotent replay): same alphabet, up to 64. */
+export const PING_ID_PATTERN = /^[\x21-\x7e]{1,64}$/;
+/** Monitor ids are `mon_` plus 22 base64url characters; slugs never contain `_`. */
+export const MONITOR_ID_PATTERN = /^mon_[A-Za-z0-9_-]{22}$/;
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
+/** Ping kinds as stored. `/fail` and `/<exit_code>` map onto these. */
+export const PING_KINDS = ['start', 'log', 'success', 'failure'] as const;
+export type PingKind = (typeof PING_KINDS)[number];
+export const TERMINAL_KINDS: readonly PingKind[] = ['success', 'failure'];
+
+export const RUN_STATUSES = ['running', 'success', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/**
+ * Why a run failed. `failure_ping`, `exit_code` and `watchdog` are decided by
+ * the collector; `signal`, `spawn_error` and `timeout` are reported by the
+ * wrapper on its terminal ping (query `reason=`).
+ */
+export const FAILURE_REASONS = [
+  'failure_ping',
+  'exit_code',
+  'watchdog',
+  'signal',
+  'spawn_error',
+  'timeout',
+] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+/** Reasons a client may state on a terminal ping. */
+export const CLIENT_FAILURE_REASONS: readonly FailureReason[] = ['signal', 'spawn_error', 'timeout'];
+
+export const EVENT_TYPES = ['FAILED', 'DURATION_HIGH', 'DURATION_LOW', 'DUPLICATE_START'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Query parameters every ping URL understands (all optional). */
+export interface PingQuery {
+  run_id?: string;
+  message?: string;
+  exit_code?: string;
+  /** Run duration measured by the client on a monotonic clock. */
+  duration_ms?: string;
+  /** Client-generated unique id: a ping replayed with the same id is stored once. */
+  ping_id?: string;
+  /** Client wall-clock time the ping was created (ISO 8601); kept as data only. */
+  sent_at?: string;
+  /** `1` when the ping is replayed from the wrapper's spool. */
+  late?: string;
+  /** Failure reason reported by the wrapper: signal, spawn_error, timeout. */
+  reason?: string;
+  /** Signal name, e.g. SIGTERM, when reason=signal. */
+  signal?: string;
+}
+
+/** The error envelope of every 4xx/5xx answer. */
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+/** Answer to a ping. */
+export interface PingResponse {
+  ok: true;
+  run_id: string;
+  ping_id: string;
+  kind: PingKind;
+  /** Run status after this ping. */
+  status: RunStatus;
+  /** True when this ping_id was already stored: nothing changed. */
+  duplicate: boolean;
+}
+
+export interface MonitorJson {
+  id: string;
+  name: string;
+  slug: string;
+  min_duration_seconds: number | null;
+  max_duration_seconds: number | null;
+  created_at: string;
+  ping_url: string;
+}
+
+export interface MonitorInput {
+  name: string;
+  slug?: string;
+  min_duration_seconds?: number | null;
+  max_duration_seconds?: number | null;
+}
+
+export interface RunEventJson {
+  type: EventType;
+  at: string;
+  /** e.g. the failure reason for FAILED, the threshold for DURATION_*. */
+  detail: string | null;
+}
+
+export interface RunJson {
+  run_id: string;
+  monitor_id: string;
+  status: RunStatus;
+  failure_reason: FailureReason | null;
+  signal: string | null;
+  started_at: string | null;
+  ended_at: string | null;
+  duration_ms: number | null;
+  exit_code: number | null;
+  start_count: number;
+  ping_count: number;
+  last_message: string | null;
+  deadline_at: string | null;
+  delivered_late: boolean;
+  events: RunEventJson[];
+}
+
+export interface PingJson {
+  ping_id: string;
+  monitor_id: string;
+  run_id: string;
+  kind: PingKind;
+  received_at: string;
+  message: string | null;
+  exit_code: number | null;
+  duration_ms: number | null;
+  payload: string | null;
+  payload_size: number;
+  truncated: boolean;
+  content_type: string | null;
+  sent_at: string | null;
+  late: boolean;
+}
+
+export interface RunDetailJson extends RunJson {
+  pings: PingJson[];
+}
+
+export interface RunListJson {
+  runs: RunJson[];
+  /** Pass as `before` to get the next (older) page; null on the last page. */
+  next_before: string | null;
+}
