@@ -2,7 +2,7 @@
 // Code splitting keeps `drumbeats run` lean: the collector, fastify, tables and
 // spinners are separate chunks loaded only by the commands that need them.
 import { build } from 'esbuild';
-import { rmSync, existsSync } from 'node:fs';
+import { rmSync, existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -22,4 +22,5 @@ await build({
   sourcemap: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
+  define: { __DRUMBEATS_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) },
 });

@@ -1,0 +1,56 @@
+// `drumbeats collector`: resolves its configuration (flag > env > default)
+// and runs the collector until SIGINT/SIGTERM.
+
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_PORT, startCollector, type CollectorConfig } from '../../collector/server.ts';
+import { CliError, EXIT } from '../errors.ts';
+
+export interface CollectorFlags {
+  host?: string;
+  port?: string;
+  dataDir?: string;
+  publicUrl?: string;
+  sync: 'full' | 'normal';
+}
+
+/** Runs the collector in the foreground. */
+export async function collectorCommand(flags: CollectorFlags, env: NodeJS.ProcessEnv): Promise<void> {
+  const config = resolveCollectorConfig(flags, env);
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  let collector;
+  try {
+    collector = await startCollector(config, out);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CliError(`port ${config.port} on ${config.host} is in use: pick another with --port`, EXIT.failure);
+    if (code === 'EACCES') throw new CliError(`not allowed to listen on ${config.host}:${config.port} or write ${config.dataDir}`, EXIT.failure);
+    throw error;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void collector.close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** Flag > env > default, validated once. */
+export function resolveCollectorConfig(flags: CollectorFlags, env: NodeJS.ProcessEnv): Readonly<CollectorConfig> {
+  const portText = flags.port ?? env.DRUMBEATS_PORT ?? String(DEFAULT_PORT);
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new CliError(`port "${portText}" must be a number from 0 to 65535`, EXIT.usage);
+  const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return Object.freeze({
+    host: flags.host ?? env.DRUMBEATS_HOST ?? '127.0.0.1',
+    port,
+    dataDir: flags.dataDir ?? env.DRUMBEATS_DATA_DIR ?? join(dataHome, 'drumbeats'),
+    apiKey: env.DRUMBEATS_API_KEY || null,
+    publicUrl: flags.publicUrl ?? env.DRUMBEATS_PUBLIC_URL ?? null,
+    synchronous: flags.sync,
+    logLevel: env.DRUMBEATS_LOG_LEVEL ?? 'warn',
+  });
+}

@@ -1,0 +1,91 @@
+// The collector's app factory: builds the fastify instance from its parts and
+// never reads the environment or listens (server.ts does that). Tests build
+// it with a temp store and a controllable clock.
+
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { ErrorBody } from '../shared/protocol.ts';
+import { HttpError } from './errors.ts';
+import { registerManagementRoutes } from './routes/management.ts';
+import { registerPingRoutes } from './routes/ping.ts';
+import type { Store } from './store/store.ts';
+import type { Watchdog } from './watchdog.ts';
+
+export interface AppConfig {
+  /** Bearer token the management API requires. */
+  apiKey: string;
+  /** Base URL shown in ping URLs; derived from each request's Host when unset. */
+  publicUrl: string | null;
+}
+
+export interface AppDeps {
+  store: Store;
+  clock: () => number;
+  config: AppConfig;
+  /** Told about every new deadline so it can wake in time. */
+  watchdog?: Pick<Watchdog, 'notify'>;
+  logger?: boolean | { level: string };
+}
+
+/** Creates the collector's HTTP app; the caller listens and closes it. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    // Large enough for the management API's JSON; ping bodies are streamed by
+    // their own parser and never buffered beyond what is stored.
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    // run ids may contain '/' encoded as %2F; keep them as one segment.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+  });
+
+  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+    if (error instanceof HttpError) {
+      return reply.status(error.statusCode).send({ ...errorBody(error.code, error.message), ...error.extra });
+    }
+    if (error.validation) {
+      return reply.status(400).send(errorBody('invalid_request', `${error.validationContext ?? 'request'} ${validationText(error)}`));
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.status(status).send(errorBody(clientErrorCode(error), error.message));
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return reply.status(500).send(errorBody('internal', 'internal error; see the collector log'));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send(errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  app.get('/healthz', async () => ({ ok: true }));
+  await app.register(registerPingRoutes, { deps });
+  await app.register(registerManagementRoutes, { deps });
+  return app;
+}
+
+/** The error envelope. */
+export function errorBody(code: string, message: string): ErrorBody {
+  return { error: { code, message } };
+}
+
+function validationText(error: FastifyError): string {
+  const first = error.validation?.[0];
+  if (!first) return error.message;
+  const where = first.instancePath ? first.instancePath.replace(/^\//, '').replace(/\//g, '.') : '';
+  const param = (first.params as { missingProperty?: string; additionalProperty?: string } | undefined) ?? {};
+  const field = param.missingProperty ?? param.additionalProperty ?? where;
+  return field ? `${field}: ${first.message ?? 'is invalid'}` : (first.message ?? 'is invalid');
+}
+
+function clientErrorCode(error: FastifyError): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'body_too_large';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'unsupported_media_type';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'invalid_json';
+    default:
+      return error.statusCode === 413 ? 'body_too_large' : 'bad_request';
+  }
+}

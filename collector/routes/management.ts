@@ -1,0 +1,187 @@
+// The management API under /v1 (monitors, runs, pings). Every route needs
+// `Authorization: Bearer <api key>`.
+
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { MonitorJson, PingJson, RunDetailJson, RunListJson } from '../../shared/protocol.ts';
+import {
+  MonitorCreateBody,
+  MonitorUpdateBody,
+  PingListQuery,
+  RunListQuery,
+  RunShowQuery,
+} from '../../shared/schemas.ts';
+import type { AppDeps } from '../app.ts';
+import { isValidSlug, slugCandidate, slugify } from '../core/slug.ts';
+import { HttpError, badRequest, notFound } from '../errors.ts';
+import { monitorJson, pingJson, runJson } from '../json.ts';
+import { ConflictError, type Monitor, type Store } from '../store/store.ts';
+
+const DEFAULT_LIST_LIMIT = 50;
+
+/** Registers /v1/monitors, /v1/runs and /v1/pings behind the API key. */
+export async function registerManagementRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
+  const { store, clock, config } = deps;
+  const expected = digest(config.apiKey);
+
+  // Encapsulated: this hook guards exactly the routes registered below.
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) throw new HttpError(401, 'unauthorized', 'missing API key: send "Authorization: Bearer <key>"');
+    if (!timingSafeEqual(digest(match[1]!), expected)) throw new HttpError(401, 'unauthorized', 'invalid API key');
+  });
+
+  const baseUrl = (request: FastifyRequest): string => config.publicUrl ?? `${request.protocol}://${request.host}`;
+
+  app.get('/v1/monitors', async (request): Promise<{ monitors: MonitorJson[] }> => {
+    const monitors = await store.listMonitors();
+    return { monitors: monitors.map((m) => monitorJson(m, baseUrl(request))) };
+  });
+
+  app.post<{ Body: MonitorCreateBody }>('/v1/monitors', { schema: { body: MonitorCreateBody } }, async (request, reply) => {
+    const body = request.body;
+    const minMs = secondsToMs(body.min_duration_seconds);
+    const maxMs = secondsToMs(body.max_duration_seconds);
+    checkThresholds(minMs ?? null, maxMs ?? null);
+    const monitor = await createWithSlug(store, body.name.trim(), body.slug, minMs ?? null, maxMs ?? null, clock());
+    reply.status(201);
+    return monitorJson(monitor, baseUrl(request));
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/monitors/:id', async (request) => {
+    return monitorJson(await findMonitor(store, request.params.id), baseUrl(request));
+  });
+
+  app.patch<{ Params: { id: string }; Body: MonitorUpdateBody }>(
+    '/v1/monitors/:id',
+    { schema: { body: MonitorUpdateBody } },
+    async (request) => {
+      const current = await findMonitor(store, request.params.id);
+      const body = request.body;
+      if (body.slug !== undefined && !isValidSlug(body.slug)) throw invalidSlug(body.slug);
+      const minMs = secondsToMs(body.min_duration_seconds);
+      const maxMs = secondsToMs(body.max_duration_seconds);
+      checkThresholds(minMs === undefined ? current.minDurationMs : minMs, maxMs === undefined ? current.maxDurationMs : maxMs);
+      try {
+        const updated = await store.updateMonitor(current.id, {
+          ...(body.name !== undefined && { name: body.name.trim() }),
+          ...(body.slug !== undefined && { slug: body.slug }),
+          ...(minMs !== undefined && { minDurationMs: minMs }),
+          ...(maxMs !== undefined && { maxDurationMs: maxMs }),
+        });
+        if (!updated) throw unknownMonitor(request.params.id);
+        return monitorJson(updated, baseUrl(request));
+      } catch (error) {
+        throw error instanceof ConflictError ? new HttpError(409, 'slug_taken', error.message) : error;
+      }
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>('/v1/monitors/:id', async (request, reply) => {
+    const monitor = await findMonitor(store, request.params.id);
+    await store.deleteMonitor(monitor.id);
+    reply.status(204).send();
+  });
+
+  app.get<{ Querystring: RunListQuery }>('/v1/runs', { schema: { querystring: RunListQuery } }, async (request): Promise<RunListJson> => {
+    const q = request.query;
+    const limit = q.limit ?? DEFAULT_LIST_LIMIT;
+    const monitor = q.monitor === undefined ? undefined : await findMonitor(store, q.monitor);
+    const runs = await store.listRuns({
+      limit: limit + 1,
+      ...(monitor && { monitorId: monitor.id }),
+      ...(q.status !== undefined && { status: q.status }),
+      ...(q.run_id !== undefined && { runId: q.run_id }),
+      ...(q.since !== undefined && { since: Date.parse(q.since) }),
+      ...(q.before !== undefined && { before: Date.parse(q.before) }),
+    });
+    const page = runs.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      runs: page.map(runJson),
+      next_before: runs.length > limit && last ? new Date(last.firstSeenAt).toISOString() : null,
+    };
+  });
+
+  app.get<{ Params: { run_id: string }; Querystring: RunShowQuery }>(
+    '/v1/runs/:run_id',
+    { schema: { querystring: RunShowQuery } },
+    async (request): Promise<RunDetailJson> => {
+      const runId = request.params.run_id;
+      const monitor = request.query.monitor === undefined ? undefined : await findMonitor(store, request.query.monitor);
+      const matches = await store.listRuns({ runId, limit: 2, ...(monitor && { monitorId: monitor.id }) });
+      const run = matches[0];
+      if (!run) throw notFound('unknown_run', `no run "${runId.slice(0, 128)}"${monitor ? ` in monitor ${monitor.slug}` : ''}`);
+      if (matches.length > 1) {
+        throw new HttpError(409, 'ambiguous_run', `run id "${runId}" exists in several monitors; pass monitor=<id|slug>`);
+      }
+      const pings = await store.listPings({ monitorId: run.monitorId, runId: run.runId, limit: 1000 });
+      return { ...runJson(run), pings: pings.map(pingJson) };
+    },
+  );
+
+  app.get<{ Querystring: PingListQuery }>('/v1/pings', { schema: { querystring: PingListQuery } }, async (request): Promise<{ pings: PingJson[] }> => {
+    const q = request.query;
+    const monitor = q.monitor === undefined ? undefined : await findMonitor(store, q.monitor);
+    const pings = await store.listPings({
+      limit: q.limit ?? DEFAULT_LIST_LIMIT,
+      ...(monitor && { monitorId: monitor.id }),
+      ...(q.run_id !== undefined && { runId: q.run_id }),
+      ...(q.kind !== undefined && { kind: q.kind }),
+      ...(q.after !== undefined && { afterSeq: q.after }),
+    });
+    return { pings: pings.map(pingJson) };
+  });
+}
+
+async function createWithSlug(
+  store: Store,
+  name: string,
+  requested: string | undefined,
+  minDurationMs: number | null,
+  maxDurationMs: number | null,
+  now: number,
+): Promise<Monitor> {
+  if (name === '') throw badRequest('invalid_name', 'name must not be blank');
+  if (requested !== undefined && !isValidSlug(requested)) throw invalidSlug(requested);
+  const base = requested ?? slugify(name);
+  // An explicit slug must be free; a derived one takes the next free suffix.
+  for (let n = 1; n <= (requested === undefined ? 100 : 1); n++) {
+    try {
+      return await store.createMonitor({ name, slug: slugCandidate(base, n), minDurationMs, maxDurationMs }, now);
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+  throw new HttpError(409, 'slug_taken', `slug "${base}" is already taken; pass another slug`);
+}
+
+async function findMonitor(store: Store, idOrSlug: string): Promise<Monitor> {
+  const monitor = await store.getMonitor(idOrSlug);
+  if (!monitor) throw unknownMonitor(idOrSlug);
+  return monitor;
+}
+
+function unknownMonitor(idOrSlug: string): HttpError {
+  return notFound('unknown_monitor', `no monitor with id or slug "${idOrSlug.slice(0, 64)}"`);
+}
+
+function invalidSlug(slug: string): HttpError {
+  return badRequest('invalid_slug', `slug "${slug.slice(0, 64)}" must be lowercase letters, digits and inner dashes`);
+}
+
+function secondsToMs(seconds: number | null | undefined): number | null | undefined {
+  return seconds === undefined || seconds === null ? seconds : Math.round(seconds * 1000);
+}
+
+function checkThresholds(minMs: number | null, maxMs: number | null): void {
+  if (minMs !== null && maxMs !== null && minMs > maxMs) {
+    throw badRequest('invalid_thresholds', 'min_duration_seconds must not exceed max_duration_seconds');
+  }
+  if (maxMs === 0) throw badRequest('invalid_thresholds', 'max_duration_seconds must be greater than 0');
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}

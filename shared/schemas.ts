@@ -1,0 +1,51 @@
+// JSON Schemas (TypeBox) for what the management API accepts. The collector
+// validates requests with them; clients type their calls with the derived
+// types. Kept apart from ./protocol.ts so the lean `drumbeats run` path never
+// loads TypeBox.
+
+import { Type, type Static } from '@sinclair/typebox';
+import { PING_KINDS, RUN_ID_MAX_CHARS, RUN_STATUSES } from './protocol.ts';
+
+/** Longest threshold accepted: 31 days. */
+export const MAX_THRESHOLD_SECONDS = 31 * 24 * 3600;
+
+const Seconds = Type.Union([Type.Number({ minimum: 0, maximum: MAX_THRESHOLD_SECONDS }), Type.Null()]);
+
+export const MonitorCreateBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    slug: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    min_duration_seconds: Type.Optional(Seconds),
+    max_duration_seconds: Type.Optional(Seconds),
+  },
+  { additionalProperties: false },
+);
+export type MonitorCreateBody = Static<typeof MonitorCreateBody>;
+
+export const MonitorUpdateBody = Type.Partial(MonitorCreateBody, { additionalProperties: false });
+export type MonitorUpdateBody = Static<typeof MonitorUpdateBody>;
+
+export const RunListQuery = Type.Object({
+  monitor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  status: Type.Optional(Type.Union(RUN_STATUSES.map((s) => Type.Literal(s)))),
+  run_id: Type.Optional(Type.String({ minLength: 1, maxLength: RUN_ID_MAX_CHARS })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  since: Type.Optional(Type.String({ format: 'date-time' })),
+  before: Type.Optional(Type.String({ format: 'date-time' })),
+});
+export type RunListQuery = Static<typeof RunListQuery>;
+
+export const RunShowQuery = Type.Object({
+  monitor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+});
+export type RunShowQuery = Static<typeof RunShowQuery>;
+
+export const PingListQuery = Type.Object({
+  monitor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  run_id: Type.Optional(Type.String({ minLength: 1, maxLength: RUN_ID_MAX_CHARS })),
+  kind: Type.Optional(Type.Union(PING_KINDS.map((k) => Type.Literal(k)))),
+  after: Type.Optional(Type.Integer({ minimum: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+});
+export type PingListQuery = Static<typeof PingListQuery>;
+
