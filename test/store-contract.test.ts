@@ -7,7 +7,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import type { ParsedPing } from '../collector/core/ping-request.ts';
 import { openSqliteStore } from '../collector/store/sqlite-store.ts';
 import type { IncomingPing, Monitor, Store } from '../collector/store/store.ts';
-import { ConflictError } from '../collector/store/store.ts';
+import { ConflictError, InvalidCursorError } from '../collector/store/store.ts';
 import { cleanupTempDirs, makeTempDir } from './helpers/collector.ts';
 
 interface StoreFactory {
@@ -174,6 +174,62 @@ describe.each(Object.entries(implementations))('%s store', (_name, factory) => {
     expect((await store.listRuns({ runId: 'a', limit: 10 })).map((r) => r.monitorId)).toEqual([other.id, monitor.id]);
     expect((await store.listRuns({ before: T0 + 2, limit: 10 })).map((r) => r.runId)).toEqual(['a']);
     expect((await store.listRuns({ since: T0 + 2, limit: 10 })).map((r) => r.runId)).toEqual(['a', 'b']);
+    await store.close();
+  });
+
+  test('listRunsPage pages exactly through runs that share a millisecond', async () => {
+    const { store, monitor } = await withMonitor();
+    // Seven runs, five of them first seen in the same millisecond.
+    const times = [T0 + 1, T0 + 5, T0 + 5, T0 + 5, T0 + 5, T0 + 5, T0 + 9];
+    for (const [i, at] of times.entries()) await store.recordPing(incoming(monitor, 'start', `r${i}`), at);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const result = await store.listRunsPage({ monitorId: monitor.id, limit: 2, ...(cursor !== undefined && { cursor }) });
+      seen.push(...result.runs.map((r) => r.runId));
+      if (result.nextCursor === null) break;
+      cursor = result.nextCursor;
+    }
+    expect(seen).toEqual(['r6', 'r5', 'r4', 'r3', 'r2', 'r1', 'r0']);
+    expect((await store.listRunsPage({ limit: 7 })).nextCursor).toBeNull();
+    await expect(store.listRunsPage({ limit: 2, cursor: 'nonsense' })).rejects.toBeInstanceOf(InvalidCursorError);
+    await store.close();
+  });
+
+  test('listRunEvents reads events after an id, with their run, optionally for one monitor', async () => {
+    const { store, monitor } = await withMonitor();
+    const other = await store.createMonitor({ name: 'Other', slug: 'other', minDurationMs: null, maxDurationMs: null }, T0);
+    await store.recordPing(incoming(monitor, 'start', 'a'), T0);
+    await store.recordPing(incoming(monitor, 'start', 'a'), T0 + 10); // DUPLICATE_START
+    await store.recordPing(incoming(other, 'failure', 'b'), T0 + 20); // FAILED
+    await store.recordPing(incoming(monitor, 'failure', 'a'), T0 + 30); // FAILED
+    const newest = await store.listRunEvents({ limit: 1 });
+    expect(newest.map((e) => [e.runId, e.type, e.at])).toEqual([['a', 'FAILED', T0 + 30]]);
+    const all = await store.listRunEvents({ afterId: 0, limit: 10 });
+    expect(all.map((e) => [e.monitorId, e.runId, e.type, e.at])).toEqual([
+      [monitor.id, 'a', 'DUPLICATE_START', T0 + 10],
+      [other.id, 'b', 'FAILED', T0 + 20],
+      [monitor.id, 'a', 'FAILED', T0 + 30],
+    ]);
+    expect(all.map((e) => e.id)).toEqual([...all.map((e) => e.id)].sort((x, y) => x - y));
+    const later = await store.listRunEvents({ afterId: all[0]!.id, monitorId: monitor.id, limit: 10 });
+    expect(later.map((e) => e.type)).toEqual(['FAILED']);
+    expect(later[0]!.detail).toBe('failure_ping');
+    await store.close();
+  });
+
+  test('listRunOutcomes gives status, duration and start of the latest runs, newest first', async () => {
+    const { store, monitor } = await withMonitor();
+    await store.recordPing(incoming(monitor, 'start', 'a'), T0);
+    await store.recordPing(incoming(monitor, 'success', 'a'), T0 + 1500);
+    await store.recordPing(incoming(monitor, 'failure', 'b'), T0 + 2000); // no /start: no duration, starts when first seen
+    await store.recordPing(incoming(monitor, 'start', 'c'), T0 + 3000);
+    expect(await store.listRunOutcomes(monitor.id, 10)).toEqual([
+      { status: 'running', durationMs: null, startedAt: T0 + 3000 },
+      { status: 'failed', durationMs: null, startedAt: T0 + 2000 },
+      { status: 'success', durationMs: 1500, startedAt: T0 },
+    ]);
+    expect(await store.listRunOutcomes(monitor.id, 1)).toHaveLength(1);
     await store.close();
   });
 

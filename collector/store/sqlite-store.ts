@@ -14,19 +14,24 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventType, FailureReason, PingKind, RunStatus } from '../../shared/protocol.ts';
+import type { RunOutcome } from '../core/run-stats.ts';
 import { applyPing, expireRun, type Run, type RunEvent, type Transition } from '../core/run-state.ts';
 import { MIGRATIONS } from './sqlite-schema.ts';
 import {
   ConflictError,
+  InvalidCursorError,
   type IncomingPing,
   type Monitor,
   type MonitorPatch,
   type NewMonitor,
   type PingFilter,
   type RecordResult,
+  type RunEventFilter,
   type RunFilter,
+  type RunPage,
   type Store,
   type StoredPing,
+  type StoredRunEvent,
 } from './store.ts';
 
 export interface SqliteStoreOptions {
@@ -281,6 +286,37 @@ export class SqliteStore implements Store {
   }
 
   async listRuns(filter: RunFilter): Promise<Run[]> {
+    return this.#withEvents(this.#selectRuns(filter));
+  }
+
+  async listRunsPage(filter: RunFilter): Promise<RunPage> {
+    const rows = this.#selectRuns({ ...filter, limit: filter.limit + 1 });
+    const page = rows.slice(0, filter.limit);
+    const last = page.at(-1);
+    // "<first_seen_at>.<pk>": the exact position in the (first_seen_at, pk) order, ties included.
+    return { runs: this.#withEvents(page), nextCursor: rows.length > filter.limit && last ? `${last.first_seen_at}.${last.pk}` : null };
+  }
+
+  async listRunEvents(filter: RunEventFilter): Promise<StoredRunEvent[]> {
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: filter.limit };
+    if (filter.monitorId !== undefined) (where.push('r.monitor_id = @monitor_id'), (params.monitor_id = filter.monitorId));
+    if (filter.afterId !== undefined) (where.push('e.id > @after'), (params.after = filter.afterId));
+    const sql = `SELECT e.id, e.type, e.at, e.detail, r.monitor_id, r.run_id FROM run_events e JOIN runs r ON r.pk = e.run_pk
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.id ${filter.afterId !== undefined ? 'ASC' : 'DESC'} LIMIT @limit`;
+    const rows = this.#db.prepare(sql).all(params) as Array<EventRow & { id: number; monitor_id: string; run_id: string }>;
+    return rows.map((row) => ({ id: row.id, monitorId: row.monitor_id, runId: row.run_id, type: row.type, at: row.at, detail: row.detail }));
+  }
+
+  async listRunOutcomes(monitorId: string, limit: number): Promise<RunOutcome[]> {
+    const rows = this.#db
+      .prepare(`SELECT status, duration_ms, COALESCE(started_at, first_seen_at) AS started_at FROM runs
+        WHERE monitor_id = ? ORDER BY first_seen_at DESC, pk DESC LIMIT ?`)
+      .all(monitorId, limit) as Array<{ status: RunStatus; duration_ms: number | null; started_at: number }>;
+    return rows.map((row) => ({ status: row.status, durationMs: row.duration_ms, startedAt: row.started_at }));
+  }
+
+  #selectRuns(filter: RunFilter): RunRow[] {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: filter.limit };
     if (filter.monitorId !== undefined) (where.push('monitor_id = @monitor_id'), (params.monitor_id = filter.monitorId));
@@ -288,10 +324,16 @@ export class SqliteStore implements Store {
     if (filter.status !== undefined) (where.push('status = @status'), (params.status = filter.status));
     if (filter.since !== undefined) (where.push('first_seen_at >= @since'), (params.since = filter.since));
     if (filter.before !== undefined) (where.push('first_seen_at < @before'), (params.before = filter.before));
+    if (filter.cursor !== undefined) {
+      const match = /^(\d{1,15})\.(\d{1,15})$/.exec(filter.cursor);
+      if (!match) throw new InvalidCursorError(`"${filter.cursor.slice(0, 40)}" is not a runs cursor`);
+      where.push('(first_seen_at < @cursor_at OR (first_seen_at = @cursor_at AND pk < @cursor_pk))');
+      params.cursor_at = Number(match[1]);
+      params.cursor_pk = Number(match[2]);
+    }
     const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY first_seen_at DESC, pk DESC LIMIT @limit`;
-    const rows = this.#db.prepare(sql).all(params) as RunRow[];
-    return this.#withEvents(rows);
+    return this.#db.prepare(sql).all(params) as RunRow[];
   }
 
   #withEvents(rows: RunRow[]): Run[] {

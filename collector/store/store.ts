@@ -3,8 +3,11 @@
 // computed by the pure core and persisted with one conditional update each,
 // so two collectors sharing a database can never both close the same run.
 
-import type { PingKind, RunStatus } from '../../shared/protocol.ts';
+import type { EventType, PingKind, RunStatus } from '../../shared/protocol.ts';
+import type { RecentRun } from '../core/monitor-overview.ts';
 import type { ParsedPing } from '../core/ping-request.ts';
+import type { PingBucket } from '../core/ping-buckets.ts';
+import type { RunOutcome } from '../core/run-stats.ts';
 import type { Run } from '../core/run-state.ts';
 
 export interface Monitor {
@@ -74,6 +77,31 @@ export interface RunFilter {
   since?: number;
   /** Only runs first seen strictly before this time (ms). */
   before?: number;
+  /** Only runs after this position in the newest-first order (a `nextCursor` of listRunsPage). */
+  cursor?: string;
+  limit: number;
+}
+
+/** One page of runs, newest first; `nextCursor` continues exactly where it ends. */
+export interface RunPage {
+  runs: Run[];
+  nextCursor: string | null;
+}
+
+/** A stored run event with its global id (arrival order). */
+export interface StoredRunEvent {
+  id: number;
+  monitorId: string;
+  runId: string;
+  type: EventType;
+  at: number;
+  detail: string | null;
+}
+
+export interface RunEventFilter {
+  monitorId?: string;
+  /** Only events with id greater than this, ascending; without it the newest first. */
+  afterId?: number;
   limit: number;
 }
 
@@ -84,6 +112,24 @@ export interface PingFilter {
   limit: number;
   /** Only pings with seq greater than this (for streaming / paging forward). */
   afterSeq?: number;
+}
+
+/** Ping history and export filters (issue 6). */
+export interface PingSearch {
+  monitorId?: string;
+  kind?: PingKind;
+  /** Received at or after (ms). */
+  since?: number;
+  /** Received strictly before (ms). */
+  until?: number;
+  /** Full-text search: every term must prefix-match a word of the message or payload. */
+  terms?: string[];
+}
+
+/** Where a history page ends: the last ping's receive time and arrival order. */
+export interface PingCursor {
+  receivedAt: number;
+  seq: number;
 }
 
 export interface Store {
@@ -104,6 +150,24 @@ export interface Store {
   listRuns(filter: RunFilter): Promise<Run[]>;
   getRun(monitorId: string, runId: string): Promise<Run | null>;
   listPings(filter: PingFilter): Promise<StoredPing[]>;
+  /** Like listRuns, with a cursor to the next page; throws InvalidCursorError on a cursor it did not make. */
+  listRunsPage(filter: RunFilter): Promise<RunPage>;
+  /** Run events across runs, for the live stream. */
+  listRunEvents(filter: RunEventFilter): Promise<StoredRunEvent[]>;
+  /** Status, duration and start of a monitor's latest `limit` runs, newest first (for stats). */
+  listRunOutcomes(monitorId: string, limit: number): Promise<RunOutcome[]>;
+
+  /** Pre-aggregated 30-minute buckets of a monitor with start in [from, to), ascending; empty buckets absent. */
+  listPingBuckets(monitorId: string, from: number, to: number): Promise<PingBucket[]>;
+  /** Each monitor's latest `perMonitor` runs, newest first, keyed by monitor id (monitors without runs absent). */
+  listRecentRunsByMonitor(perMonitor: number): Promise<Map<string, RecentRun[]>>;
+  /** Ping history, newest first, `limit` at a time after `cursor`. */
+  searchPings(filter: PingSearch, limit: number, cursor?: PingCursor): Promise<StoredPing[]>;
+  /**
+   * Every ping matching `filter` that was stored when the call began, in
+   * arrival order, `pageSize` at a time: memory stays bounded however many match.
+   */
+  exportPings(filter: PingSearch, pageSize: number): AsyncIterable<StoredPing[]>;
 
   /** Small key/value settings (e.g. the generated API key's hash). */
   getSetting(key: string): Promise<string | null>;
@@ -117,5 +181,13 @@ export class ConflictError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ConflictError';
+  }
+}
+
+/** A paging cursor that this store did not make (or that is malformed). */
+export class InvalidCursorError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidCursorError';
   }
 }
