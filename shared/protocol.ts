@@ -149,3 +149,80 @@ export interface RunListJson {
   /** Pass as `before` to get the next (older) page; null on the last page. */
   next_before: string | null;
 }
+
+// ---- dashboard, analytics, ping history, export (issue 6) ----------------
+
+/** Width of an analytics bucket. Buckets start at UTC multiples of this. */
+export const BUCKET_MS = 30 * 60 * 1000;
+/** Ranges the analytics endpoint answers for, in milliseconds. */
+export const ANALYTICS_RANGES = { '24h': 24 * 3600_000, '7d': 7 * 24 * 3600_000, '30d': 30 * 24 * 3600_000 } as const;
+export type AnalyticsRange = keyof typeof ANALYTICS_RANGES;
+/** Cookie that carries a dashboard session. */
+export const SESSION_COOKIE = 'drumbeats_session';
+/** Header a cookie-authenticated state-changing request must carry (CSRF guard). */
+export const CSRF_HEADER = 'x-drumbeats-csrf';
+
+/** One 30-minute bucket of a monitor's pings; empty buckets are not sent. */
+export interface AnalyticsBucketJson {
+  /** Bucket start, ISO 8601 UTC; the bucket covers [start, start + 30 min). */
+  start: string;
+  /** Terminal pings whose outcome was success / failure. */
+  success: number;
+  failure: number;
+  /** Runs the watchdog closed in this bucket. */
+  auto_failed: number;
+  starts: number;
+  logs: number;
+  /** success / (success + failure), null when neither. */
+  success_rate: number | null;
+  /** Mean duration of the runs a terminal ping closed in this bucket, null when none. */
+  avg_duration_ms: number | null;
+}
+
+export interface AnalyticsJson {
+  monitor_id: string;
+  range: AnalyticsRange;
+  bucket_seconds: number;
+  /** [from, to): `to` is the end of the bucket holding the range's end. */
+  from: string;
+  to: string;
+  buckets: AnalyticsBucketJson[];
+  totals: { success: number; failure: number; auto_failed: number; starts: number; logs: number };
+}
+
+/** What the monitors overview says about one monitor's state right now. */
+export type MonitorState = 'new' | 'running' | 'stuck' | 'success' | 'failed';
+
+export interface MonitorOverviewJson {
+  monitor: MonitorJson;
+  state: MonitorState;
+  /** Runs of this monitor currently running. */
+  running: number;
+  last_run_at: string | null;
+  last_status: RunStatus | null;
+  /** Over the finished runs among the last 100. */
+  success_rate: number | null;
+  p95_duration_ms: number | null;
+  runs_counted: number;
+  /** Events raised since the monitor's last clean success, newest first. */
+  open_events: Array<RunEventJson & { run_id: string }>;
+}
+
+export interface OverviewJson {
+  generated_at: string;
+  monitors: MonitorOverviewJson[];
+}
+
+/** One page of ping history; pass `next_cursor` as `cursor` for older pings. */
+export interface PingHistoryJson {
+  pings: PingJson[];
+  next_cursor: string | null;
+}
+
+/** The dashboard session as GET /v1/session reports it. */
+export interface SessionJson {
+  authenticated: boolean;
+  /** How the caller authenticated: a bearer key or a session cookie. */
+  via: 'bearer' | 'session' | null;
+  expires_at: string | null;
+}

@@ -49,3 +49,38 @@ export const PingListQuery = Type.Object({
 });
 export type PingListQuery = Static<typeof PingListQuery>;
 
+// ---- dashboard, analytics, ping history, export (issue 6) ----------------
+
+export const AnalyticsQuery = Type.Object({
+  range: Type.Optional(Type.Union([Type.Literal('24h'), Type.Literal('7d'), Type.Literal('30d')])),
+  /** End of the range (default: now). */
+  end: Type.Optional(Type.String({ format: 'date-time' })),
+});
+export type AnalyticsQuery = Static<typeof AnalyticsQuery>;
+
+const pingFilterFields = {
+  monitor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  kind: Type.Optional(Type.Union(PING_KINDS.map((k) => Type.Literal(k)))),
+  /** Only pings received at or after this time. */
+  since: Type.Optional(Type.String({ format: 'date-time' })),
+  /** Only pings received strictly before this time. */
+  until: Type.Optional(Type.String({ format: 'date-time' })),
+  /** Full-text search over messages and payload bodies (words, prefix-matched). */
+  q: Type.Optional(Type.String({ maxLength: 500 })),
+};
+
+export const PingHistoryQuery = Type.Object({
+  ...pingFilterFields,
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  cursor: Type.Optional(Type.String({ pattern: '^[0-9]+\\.[0-9]+$', maxLength: 40 })),
+});
+export type PingHistoryQuery = Static<typeof PingHistoryQuery>;
+
+export const PingExportQuery = Type.Object(pingFilterFields);
+export type PingExportQuery = Static<typeof PingExportQuery>;
+
+export const LoginBody = Type.Object(
+  { secret: Type.String({ minLength: 1, maxLength: 1000 }) },
+  { additionalProperties: false },
+);
+export type LoginBody = Static<typeof LoginBody>;

@@ -15,7 +15,19 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventType, FailureReason, PingKind, RunStatus } from '../../shared/protocol.ts';
 import type { RunOutcome } from '../core/run-stats.ts';
-import { applyPing, expireRun, type Run, type RunEvent, type Transition } from '../core/run-state.ts';
+import type { RecentRun } from '../core/monitor-overview.ts';
+import { bucketStart, pingBucketDelta, watchdogBucketDelta, type PingBucket } from '../core/ping-buckets.ts';
+import { applyPing, decideOutcome, expireRun, type Run, type RunEvent, type Transition } from '../core/run-state.ts';
+import {
+  addToBucket,
+  iterateExportPages,
+  prepareDashboardStatements,
+  selectBuckets,
+  selectPingHistory,
+  type DashboardStatements,
+  type RecentEventRow,
+  type RecentRunRow,
+} from './sqlite-dashboard.ts';
 import { MIGRATIONS } from './sqlite-schema.ts';
 import {
   ConflictError,
@@ -24,6 +36,8 @@ import {
   type Monitor,
   type MonitorPatch,
   type NewMonitor,
+  type PingCursor,
+  type PingSearch,
   type PingFilter,
   type RecordResult,
   type RunEventFilter,
@@ -114,6 +128,7 @@ export class SqliteStore implements Store {
   #flushScheduled = false;
   #closed = false;
   readonly #stmt: ReturnType<typeof prepareStatements>;
+  readonly #dash: DashboardStatements;
 
   constructor(db: Db, options: SqliteStoreOptions) {
     this.#db = db;
@@ -123,6 +138,7 @@ export class SqliteStore implements Store {
     db.pragma('foreign_keys = ON');
     migrate(db);
     this.#stmt = prepareStatements(db);
+    this.#dash = prepareDashboardStatements(db);
   }
 
   // ---- monitors -----------------------------------------------------------
@@ -226,6 +242,11 @@ export class SqliteStore implements Store {
       };
       const info = this.#stmt.insertPing.run({ ...row, run_pk: pk });
       row.seq = Number(info.lastInsertRowid);
+      // Same transaction as the ping: the analytics bucket never disagrees with the pings.
+      const terminal = ping.kind === 'success' || ping.kind === 'failure';
+      const closedNow = terminal && loaded?.run.closedBy !== 'ping' && transition.run.closedBy === 'ping';
+      const delta = pingBucketDelta(ping.kind, terminal ? decideOutcome(ping).status : null, closedNow ? transition.run.durationMs : null);
+      addToBucket(this.#dash, ping.monitorId, bucketStart(now), delta);
       return { run: { ...transition.run, version: transition.run.version + 1 }, ping: toPing(row), duplicate: false };
     }
     throw new Error(`run ${ping.runId} kept changing under us`);
@@ -274,6 +295,7 @@ export class SqliteStore implements Store {
         });
         if (info.changes === 0) continue;
         this.#insertEvents(row.pk, transition.raised);
+        addToBucket(this.#dash, row.monitor_id, bucketStart(now), watchdogBucketDelta());
         closed.push({ ...transition.run, version: row.version + 1 });
       }
       return closed;
@@ -366,6 +388,49 @@ export class SqliteStore implements Store {
     const sql = `SELECT * FROM pings ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY seq ${order} LIMIT @limit`;
     return (this.#db.prepare(sql).all(params) as PingRow[]).map(toPing);
+  }
+
+  // ---- dashboard (analytics, overview, history, export) ----------------------
+
+  async listPingBuckets(monitorId: string, from: number, to: number): Promise<PingBucket[]> {
+    return selectBuckets(this.#dash, monitorId, from, to);
+  }
+
+  async listRecentRunsByMonitor(perMonitor: number): Promise<Map<string, RecentRun[]>> {
+    const rows = this.#dash.recentRuns.all({ per: perMonitor }) as RecentRunRow[];
+    const events = new Map<number, RunEvent[]>();
+    for (const e of this.#dash.recentEvents.all({ per: perMonitor }) as RecentEventRow[]) {
+      const list = events.get(e.run_pk) ?? [];
+      list.push({ type: e.type as EventType, at: e.at, detail: e.detail });
+      events.set(e.run_pk, list);
+    }
+    rows.sort((a, b) => b.first_seen_at - a.first_seen_at || b.pk - a.pk);
+    const byMonitor = new Map<string, RecentRun[]>();
+    for (const row of rows) {
+      const list = byMonitor.get(row.monitor_id) ?? [];
+      list.push({
+        runId: row.run_id,
+        status: row.status,
+        firstSeenAt: row.first_seen_at,
+        startedAt: row.started_at,
+        durationMs: row.duration_ms,
+        deadlineAt: row.deadline_at,
+        events: (events.get(row.pk) ?? []).sort((a, b) => a.at - b.at),
+      });
+      byMonitor.set(row.monitor_id, list);
+    }
+    return byMonitor;
+  }
+
+  async searchPings(filter: PingSearch, limit: number, cursor?: PingCursor): Promise<StoredPing[]> {
+    return (selectPingHistory(this.#db, filter, limit, cursor) as PingRow[]).map(toPing);
+  }
+
+  async *exportPings(filter: PingSearch, pageSize: number): AsyncGenerator<StoredPing[]> {
+    for (const page of iterateExportPages(this.#db, this.#dash, filter, pageSize)) {
+      if (this.#closed) return;
+      yield (page as PingRow[]).map(toPing);
+    }
   }
 
   // ---- settings ------------------------------------------------------------

@@ -1,0 +1,89 @@
+// What the monitors page says about one monitor, computed from its most
+// recent runs (newest first) and `now`: its state, success rate and p95
+// duration over the last 100 runs, and the events still "open" (raised since
+// the monitor's last clean success).
+
+import type { MonitorState, RunStatus } from '../../shared/protocol.ts';
+import type { RunEvent } from './run-state.ts';
+import { percentile } from './run-stats.ts';
+
+/** How many recent runs the overview looks at. */
+export const OVERVIEW_RUNS = 100;
+/** Most open events reported per monitor. */
+const MAX_OPEN_EVENTS = 10;
+/** A running run without a deadline counts as stuck after this many p95s... */
+const STUCK_P95_FACTOR = 3;
+/** ...and never before this long. */
+const STUCK_MIN_MS = 60_000;
+
+/** The fields of a run the overview needs. */
+export interface RecentRun {
+  runId: string;
+  status: RunStatus;
+  firstSeenAt: number;
+  startedAt: number | null;
+  durationMs: number | null;
+  deadlineAt: number | null;
+  events: RunEvent[];
+}
+
+export interface MonitorSummary {
+  state: MonitorState;
+  running: number;
+  lastRunAt: number | null;
+  lastStatus: RunStatus | null;
+  successRate: number | null;
+  p95DurationMs: number | null;
+  runsCounted: number;
+  openEvents: Array<RunEvent & { runId: string }>;
+}
+
+/** Summarises a monitor from its recent runs, newest first. */
+export function summarizeMonitor(runs: readonly RecentRun[], now: number): MonitorSummary {
+  const recent = runs.slice(0, OVERVIEW_RUNS);
+  const finished = recent.filter((r) => r.status !== 'running');
+  const successes = finished.filter((r) => r.status === 'success').length;
+  const durations = finished.flatMap((r) => (r.durationMs === null ? [] : [r.durationMs])).sort((a, b) => a - b);
+  const p95 = durations.length === 0 ? null : percentile(durations, 95);
+  const running = recent.filter((r) => r.status === 'running');
+  const stuck = running.some((r) => isStuck(r, p95, now));
+  const newest = recent[0];
+  const lastFinished = finished[0];
+
+  let state: MonitorState = 'new';
+  if (stuck) state = 'stuck';
+  else if (running.length > 0) state = 'running';
+  else if (lastFinished) state = lastFinished.status === 'success' ? 'success' : 'failed';
+
+  return {
+    state,
+    running: running.length,
+    lastRunAt: newest ? (newest.startedAt ?? newest.firstSeenAt) : null,
+    lastStatus: newest?.status ?? null,
+    successRate: finished.length === 0 ? null : successes / finished.length,
+    p95DurationMs: p95,
+    runsCounted: recent.length,
+    openEvents: openEvents(recent),
+  };
+}
+
+/**
+ * A running run is stuck when its deadline has passed (the watchdog has not
+ * closed it yet) or, with no deadline, when it has run far longer than usual.
+ */
+export function isStuck(run: Pick<RecentRun, 'status' | 'deadlineAt' | 'startedAt' | 'firstSeenAt'>, p95: number | null, now: number): boolean {
+  if (run.status !== 'running') return false;
+  if (run.deadlineAt !== null) return run.deadlineAt <= now;
+  if (p95 === null) return false;
+  return now - (run.startedAt ?? run.firstSeenAt) > Math.max(STUCK_MIN_MS, p95 * STUCK_P95_FACTOR);
+}
+
+/** Events raised since the newest finished run that succeeded without any, newest first. */
+export function openEvents(runs: readonly RecentRun[]): Array<RunEvent & { runId: string }> {
+  const open: Array<RunEvent & { runId: string }> = [];
+  for (const run of runs) {
+    if (run.status === 'success' && run.events.length === 0) break;
+    for (const event of [...run.events].reverse()) open.push({ ...event, runId: run.runId });
+  }
+  return open.sort((a, b) => b.at - a.at).slice(0, MAX_OPEN_EVENTS);
+}

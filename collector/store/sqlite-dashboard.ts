@@ -1,0 +1,167 @@
+// The SQLite side of the dashboard (issue 6): the per-bucket pre-aggregate
+// kept by each ping, the overview's recent runs, ping history with FTS5, and
+// the paged export. Kept apart from sqlite-store.ts so the store's core stays
+// readable; the store owns the connection and calls these inside its own
+// transactions.
+
+import type { Database as Db, Statement } from 'better-sqlite3';
+import { ftsMatchExpression } from '../core/search-query.ts';
+import type { BucketCounts, PingBucket } from '../core/ping-buckets.ts';
+import type { PingCursor, PingSearch } from './store.ts';
+
+interface BucketRow {
+  bucket_start: number;
+  starts: number;
+  logs: number;
+  successes: number;
+  failures: number;
+  auto_failed: number;
+  duration_sum_ms: number;
+  duration_count: number;
+}
+
+/** A run row as the overview reads it. */
+export interface RecentRunRow {
+  pk: number;
+  monitor_id: string;
+  run_id: string;
+  status: 'running' | 'success' | 'failed';
+  first_seen_at: number;
+  started_at: number | null;
+  duration_ms: number | null;
+  deadline_at: number | null;
+}
+
+export interface RecentEventRow {
+  run_pk: number;
+  type: string;
+  at: number;
+  detail: string | null;
+}
+
+/** Statements prepared once per connection. */
+export function prepareDashboardStatements(db: Db) {
+  const s = (sql: string): Statement => db.prepare(sql);
+  return {
+    // One upsert per ping on the hot path; additive, so concurrent writers commute.
+    addToBucket: s(`INSERT INTO ping_buckets (monitor_id, bucket_start, starts, logs, successes, failures, auto_failed,
+        duration_sum_ms, duration_count)
+      VALUES (@monitor_id, @bucket_start, @starts, @logs, @successes, @failures, @auto_failed, @duration_sum_ms, @duration_count)
+      ON CONFLICT (monitor_id, bucket_start) DO UPDATE SET starts = starts + excluded.starts, logs = logs + excluded.logs,
+        successes = successes + excluded.successes, failures = failures + excluded.failures,
+        auto_failed = auto_failed + excluded.auto_failed, duration_sum_ms = duration_sum_ms + excluded.duration_sum_ms,
+        duration_count = duration_count + excluded.duration_count`),
+    buckets: s(`SELECT bucket_start, starts, logs, successes, failures, auto_failed, duration_sum_ms, duration_count
+      FROM ping_buckets WHERE monitor_id = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start`),
+    // The correlated subquery walks runs_by_monitor_time once per monitor: 100 index steps each.
+    recentRuns: s(`SELECT r.pk, r.monitor_id, r.run_id, r.status, r.first_seen_at, r.started_at, r.duration_ms, r.deadline_at
+      FROM monitors m JOIN runs r ON r.pk IN (
+        SELECT pk FROM runs WHERE monitor_id = m.id ORDER BY first_seen_at DESC, pk DESC LIMIT @per)`),
+    recentEvents: s(`SELECT e.run_pk, e.type, e.at, e.detail
+      FROM monitors m JOIN run_events e ON e.run_pk IN (
+        SELECT pk FROM runs WHERE monitor_id = m.id ORDER BY first_seen_at DESC, pk DESC LIMIT @per)`),
+    maxSeq: s('SELECT COALESCE(MAX(seq), 0) AS seq FROM pings'),
+  };
+}
+
+export type DashboardStatements = ReturnType<typeof prepareDashboardStatements>;
+
+/** Adds `delta` to the bucket of `monitorId` starting at `bucketStart`. */
+export function addToBucket(stmt: DashboardStatements, monitorId: string, bucketStart: number, delta: BucketCounts): void {
+  stmt.addToBucket.run({
+    monitor_id: monitorId,
+    bucket_start: bucketStart,
+    starts: delta.starts,
+    logs: delta.logs,
+    successes: delta.successes,
+    failures: delta.failures,
+    auto_failed: delta.autoFailed,
+    duration_sum_ms: delta.durationSumMs,
+    duration_count: delta.durationCount,
+  });
+}
+
+/** The stored buckets of a monitor in [from, to). */
+export function selectBuckets(stmt: DashboardStatements, monitorId: string, from: number, to: number): PingBucket[] {
+  return (stmt.buckets.all(monitorId, from, to) as BucketRow[]).map((row) => ({
+    bucketStart: row.bucket_start,
+    starts: row.starts,
+    logs: row.logs,
+    successes: row.successes,
+    failures: row.failures,
+    autoFailed: row.auto_failed,
+    durationSumMs: row.duration_sum_ms,
+    durationCount: row.duration_count,
+  }));
+}
+
+function filterClauses(filter: PingSearch, alias: string): { where: string[]; params: Record<string, unknown> } {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (filter.monitorId !== undefined) (where.push(`${alias}.monitor_id = @monitor_id`), (params.monitor_id = filter.monitorId));
+  if (filter.kind !== undefined) (where.push(`${alias}.kind = @kind`), (params.kind = filter.kind));
+  if (filter.since !== undefined) (where.push(`${alias}.received_at >= @since`), (params.since = filter.since));
+  if (filter.until !== undefined) (where.push(`${alias}.received_at < @until`), (params.until = filter.until));
+  return { where, params };
+}
+
+/**
+ * One page of ping history, newest first. With a monitor the order is
+ * (received_at, seq), which pings_by_monitor_time serves without sorting (the
+ * index carries seq as its rowid); across monitors it is seq, the rowid.
+ */
+export function selectPingHistory(db: Db, filter: PingSearch, limit: number, cursor: PingCursor | undefined): unknown[] {
+  const { where, params } = filterClauses(filter, 'p');
+  params.limit = limit;
+  if (filter.terms !== undefined) {
+    where.push('p.seq IN (SELECT rowid FROM ping_search WHERE ping_search MATCH @match)');
+    params.match = ftsMatchExpression(filter.terms);
+  }
+  const byMonitor = filter.monitorId !== undefined;
+  if (cursor) {
+    where.push(byMonitor ? '(p.received_at, p.seq) < (@cursor_at, @cursor_seq)' : 'p.seq < @cursor_seq');
+    params.cursor_seq = cursor.seq;
+    if (byMonitor) params.cursor_at = cursor.receivedAt;
+  }
+  const order = byMonitor ? 'p.received_at DESC, p.seq DESC' : 'p.seq DESC';
+  const sql = `SELECT p.* FROM pings p ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT @limit`;
+  return db.prepare(sql).all(params);
+}
+
+/**
+ * Pages of matching pings in arrival order with seq in (after, upTo]. A
+ * search walks the FTS index in rowid order, so every page costs its own
+ * rows, not a re-run of the whole match. Each page is read to the end before
+ * it is handed out: an open cursor would block the store's writes.
+ */
+export function* iterateExportPages(
+  db: Db,
+  stmt: DashboardStatements,
+  filter: PingSearch,
+  pageSize: number,
+): Generator<unknown[], void, void> {
+  const upTo = (stmt.maxSeq.get() as { seq: number }).seq;
+  const { where, params } = filterClauses(filter, 'p');
+  params.limit = pageSize;
+  params.up_to = upTo;
+  let sql: string;
+  if (filter.terms !== undefined) {
+    params.match = ftsMatchExpression(filter.terms);
+    sql = `SELECT p.* FROM ping_search s JOIN pings p ON p.seq = s.rowid
+      WHERE ping_search MATCH @match AND s.rowid > @after AND s.rowid <= @up_to
+      ${where.map((w) => `AND ${w}`).join(' ')} ORDER BY s.rowid LIMIT @limit`;
+  } else {
+    sql = `SELECT p.* FROM pings p WHERE p.seq > @after AND p.seq <= @up_to
+      ${where.map((w) => `AND ${w}`).join(' ')} ORDER BY p.seq LIMIT @limit`;
+  }
+  const statement = db.prepare(sql);
+  let after = 0;
+  for (;;) {
+    const page: Array<{ seq: number }> = [];
+    for (const row of statement.iterate({ ...params, after }) as IterableIterator<{ seq: number }>) page.push(row);
+    if (page.length === 0) return;
+    after = page.at(-1)!.seq;
+    yield page;
+    if (page.length < pageSize) return;
+  }
+}
