@@ -11,6 +11,7 @@ export interface CollectorFlags {
   port?: string;
   dataDir?: string;
   publicUrl?: string;
+  dashboardPassword?: string;
   sync: 'full' | 'normal';
 }
 
@@ -50,6 +51,7 @@ export function resolveCollectorConfig(flags: CollectorFlags, env: NodeJS.Proces
     dataDir: flags.dataDir ?? env.DRUMBEATS_DATA_DIR ?? join(dataHome, 'drumbeats'),
     apiKey: env.DRUMBEATS_API_KEY || null,
     publicUrl: flags.publicUrl ?? env.DRUMBEATS_PUBLIC_URL ?? null,
+    dashboardPassword: flags.dashboardPassword || env.DRUMBEATS_DASHBOARD_PASSWORD || null,
     synchronous: flags.sync,
     logLevel: env.DRUMBEATS_LOG_LEVEL ?? 'warn',
   });
