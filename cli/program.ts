@@ -57,13 +57,14 @@ Examples:
     .option('--port <port>', 'port to listen on, 0 for any free one (env DRUMBEATS_PORT, default 8417)')
     .option('--data-dir <dir>', 'where the database and generated API key live (env DRUMBEATS_DATA_DIR)')
     .option('--public-url <url>', 'base URL shown in ping URLs (env DRUMBEATS_PUBLIC_URL)')
+    .option('--dashboard-password <password>', 'also accept this at dashboard login, besides the API key (env DRUMBEATS_DASHBOARD_PASSWORD, preferred: flags show in ps)')
     .addOption(
       new Option('--sync <mode>', 'fsync policy: full survives power loss, normal only a crash')
         .choices(['full', 'normal'])
         .default('full'),
     )
     .addHelpText('after', '\nExample:\n  $ drumbeats collector --port 8417 --data-dir /var/lib/drumbeats')
-    .action(async (opts: { host?: string; port?: string; dataDir?: string; publicUrl?: string; sync: 'full' | 'normal' }) => {
+    .action(async (opts: { host?: string; port?: string; dataDir?: string; publicUrl?: string; dashboardPassword?: string; sync: 'full' | 'normal' }) => {
       const { collectorCommand } = await import('./commands/collector.ts');
       await collectorCommand(opts, env);
     });

@@ -21,6 +21,8 @@ good, such as an unknown monitor) are removed from the spool.
 Options:
       --spool-dir <dir>  spool directory (env DRUMBEATS_SPOOL_DIR, default
                          $XDG_STATE_HOME/drumbeats/spool or ~/.local/state/drumbeats/spool)
+      --url <url>        deliver to this collector instead of the one each ping
+                         was recorded for (e.g. after the collector moved)
       --api-key <key>    API key, to look up monitors spooled by slug (env DRUMBEATS_API_KEY)
   -q, --quiet            print nothing but errors
   -h, --help             show this help
@@ -43,7 +45,7 @@ export async function flushCommand(args: string[], env: NodeJS.ProcessEnv): Prom
     process.stdout.write(FLUSH_USAGE);
     return 0;
   }
-  const resolved = resolveClientConfig({ apiKey: options.apiKey, spoolDir: options.spoolDir }, env, env.HOME ?? homedir());
+  const resolved = resolveClientConfig({ url: options.url, apiKey: options.apiKey, spoolDir: options.spoolDir }, env, env.HOME ?? homedir());
   if ('error' in resolved) {
     process.stderr.write(`drumbeats: ${resolved.error}\n`);
     return 2;
@@ -54,7 +56,7 @@ export async function flushCommand(args: string[], env: NodeJS.ProcessEnv): Prom
   try {
     const report = await flushSpool(
       { transport, deadline, policy: SPOOL_RETRY_POLICY, requestTimeoutMs: REQUEST_TIMEOUT_MS, random: Math.random },
-      { dir: spoolDir, apiKey, concurrency: 4 },
+      { dir: spoolDir, apiKey, concurrency: 4, ...(options.url !== undefined && { url: resolved.config.url }) },
     );
     for (const rejected of report.rejected) process.stderr.write(`drumbeats: dropped ${rejected}\n`);
     if (!options.quiet) {

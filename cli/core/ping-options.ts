@@ -22,6 +22,8 @@ export interface PingOptions {
 export interface FlushOptions {
   help: boolean;
   apiKey: string | undefined;
+  /** Deliver to this collector instead of the one each ping was recorded for. */
+  url: string | undefined;
   spoolDir: string | undefined;
   quiet: boolean;
 }
@@ -41,7 +43,7 @@ const PING_SPECS: readonly OptionSpec[] = [
   { name: 'exit-code', takesValue: true },
 ];
 
-const FLUSH_SPECS: readonly OptionSpec[] = [...COMMON, { name: 'spool-dir', takesValue: true }];
+const FLUSH_SPECS: readonly OptionSpec[] = [...COMMON, { name: 'spool-dir', takesValue: true }, { name: 'url', takesValue: true }];
 
 /** Parses the arguments of `drumbeats ping`. */
 export function parsePingOptions(argv: readonly string[]): PingOptions | { error: string } {
@@ -87,6 +89,7 @@ export function parseFlushOptions(argv: readonly string[]): FlushOptions | { err
   return {
     help: parsed.values.has('help'),
     apiKey: optionValue(parsed, 'api-key'),
+    url: optionValue(parsed, 'url'),
     spoolDir: optionValue(parsed, 'spool-dir'),
     quiet: parsed.values.has('quiet'),
   };

@@ -54,7 +54,8 @@ describe('parsePingOptions', () => {
 
 describe('parseFlushOptions', () => {
   test('spool dir and quiet', () => {
-    expect(parseFlushOptions(['--spool-dir', '/tmp/s', '-q'])).toMatchObject({ spoolDir: '/tmp/s', quiet: true });
+    expect(parseFlushOptions(['--spool-dir', '/tmp/s', '-q'])).toMatchObject({ spoolDir: '/tmp/s', quiet: true, url: undefined });
+    expect(parseFlushOptions(['--url', 'http://new:8417'])).toMatchObject({ url: 'http://new:8417' });
   });
   test('refuses arguments', () => {
     expect(parseFlushOptions(['now'])).toHaveProperty('error');

@@ -50,6 +50,8 @@ export interface FlushOptions {
   dir: string;
   /** API key used to resolve monitor slugs recorded in spooled pings. */
   apiKey: string | null;
+  /** Deliver to this collector URL instead of the one each ping was recorded for. */
+  url?: string;
   /** Only this run (see runKeyOf); all runs when absent. */
   runKey?: string;
   concurrency: number;
@@ -102,12 +104,13 @@ async function flushRun(
       } catch {
         continue; // delivered by someone else meanwhile
       }
-      const record = decodePingRecord(text);
-      if (record === null) {
+      const decoded = decodePingRecord(text);
+      if (decoded === null) {
         // Keep unreadable files for inspection, out of the delivery path.
         tryRename(path, join(options.dir, `bad-${name}`));
         continue;
       }
+      const record = options.url === undefined ? decoded : { ...decoded, url: options.url };
       if (down.has(record.url) || ctx.deadline.signal.aborted) {
         report.remaining += files.length - i;
         return;
