@@ -145,8 +145,12 @@ export function describeFailure(result: HttpResult): string {
       return `no answer (${result.message})`;
     case 'EABORTED':
       return 'no answer before the delivery deadline';
-    default:
-      return `${result.code}: ${result.message}`;
+    default: {
+      const ssl = /SSL routines:[^:]*:([^:]+)/.exec(result.message);
+      if (ssl) return `TLS error: ${ssl[1]}`;
+      const text = result.message.replace(/\s+/g, ' ').trim();
+      return `${result.code}: ${text.length > 160 ? `${text.slice(0, 160)}…` : text}`;
+    }
   }
 }
 
