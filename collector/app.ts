@@ -4,9 +4,15 @@
 
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { ErrorBody } from '../shared/protocol.ts';
+import { Auth } from './auth.ts';
 import { HttpError } from './errors.ts';
 import { registerManagementRoutes } from './routes/management.ts';
+import { registerAnalyticsRoutes } from './routes/analytics.ts';
+import { registerDashboardRoutes } from './routes/dashboard.ts';
+import { registerExportRoutes } from './routes/export.ts';
+import { registerPingHistoryRoutes } from './routes/ping-history.ts';
 import { registerPingRoutes } from './routes/ping.ts';
+import { registerSessionRoutes } from './routes/session.ts';
 import type { Store } from './store/store.ts';
 import type { Watchdog } from './watchdog.ts';
 
@@ -15,6 +21,10 @@ export interface AppConfig {
   apiKey: string;
   /** Base URL shown in ping URLs; derived from each request's Host when unset. */
   publicUrl: string | null;
+  /** Also accepted at dashboard login (besides the API key). */
+  dashboardPassword?: string | null;
+  /** Built dashboard files (index.html, assets/); null serves a "not built" page. */
+  dashboardDir?: string | null;
 }
 
 export interface AppDeps {
@@ -23,11 +33,19 @@ export interface AppDeps {
   config: AppConfig;
   /** Told about every new deadline so it can wake in time. */
   watchdog?: Pick<Watchdog, 'notify'>;
+  /** Bearer-or-session check every /v1 management route uses; buildApp makes one when absent. */
+  auth?: Auth;
   logger?: boolean | { level: string };
 }
 
 /** Creates the collector's HTTP app; the caller listens and closes it. */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(appDeps: AppDeps): Promise<FastifyInstance> {
+  const deps: AppDeps = {
+    ...appDeps,
+    auth:
+      appDeps.auth ??
+      new Auth({ apiKey: appDeps.config.apiKey, dashboardPassword: appDeps.config.dashboardPassword ?? null }, appDeps.clock),
+  };
   const app = Fastify({
     logger: deps.logger ?? false,
     // Large enough for the management API's JSON; ping bodies are streamed by
@@ -59,6 +77,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/healthz', async () => ({ ok: true }));
   await app.register(registerPingRoutes, { deps });
   await app.register(registerManagementRoutes, { deps });
+  await app.register(registerSessionRoutes, { deps });
+  await app.register(registerAnalyticsRoutes, { deps });
+  await app.register(registerPingHistoryRoutes, { deps });
+  await app.register(registerExportRoutes, { deps });
+  await app.register(registerDashboardRoutes, { deps });
   return app;
 }
 

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from './app.ts';
+import { locateDashboardDir } from './dashboard-assets.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import { Watchdog } from './watchdog.ts';
 
@@ -17,6 +18,8 @@ export interface CollectorConfig {
   /** From DRUMBEATS_API_KEY; when null, one is generated once and kept in the data dir. */
   apiKey: string | null;
   publicUrl: string | null;
+  /** Accepted at dashboard login besides the API key (DRUMBEATS_DASHBOARD_PASSWORD). */
+  dashboardPassword: string | null;
   synchronous: 'full' | 'normal';
   logLevel: string;
 }
@@ -47,7 +50,7 @@ export async function startCollector(config: CollectorConfig, out: (line: string
     store,
     clock,
     watchdog,
-    config: { apiKey, publicUrl: config.publicUrl },
+    config: { apiKey, publicUrl: config.publicUrl, dashboardPassword: config.dashboardPassword, dashboardDir: locateDashboardDir() },
     logger: { level: config.logLevel },
   });
 

@@ -3,6 +3,7 @@
 // spinners are separate chunks loaded only by the commands that need them.
 import { build } from 'esbuild';
 import { rmSync, existsSync, readFileSync } from 'node:fs';
+import { buildDashboard } from './build-dashboard.mjs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -24,3 +25,6 @@ await build({
   logLevel: 'warning',
   define: { __DRUMBEATS_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) },
 });
+
+// The dashboard: a browser bundle in dist/dashboard that the collector serves.
+await buildDashboard(root);

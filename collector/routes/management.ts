@@ -1,7 +1,6 @@
 // The management API under /v1 (monitors, runs, pings). Every route needs
-// `Authorization: Bearer <api key>`.
+// `Authorization: Bearer <api key>` or a dashboard session (collector/auth.ts).
 
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MonitorJson, PingJson, RunDetailJson, RunListJson } from '../../shared/protocol.ts';
 import {
@@ -12,6 +11,7 @@ import {
   RunShowQuery,
 } from '../../shared/schemas.ts';
 import type { AppDeps } from '../app.ts';
+import { guardOf } from '../auth.ts';
 import { isValidSlug, slugCandidate, slugify } from '../core/slug.ts';
 import { HttpError, badRequest, notFound } from '../errors.ts';
 import { monitorJson, pingJson, runJson } from '../json.ts';
@@ -22,15 +22,10 @@ const DEFAULT_LIST_LIMIT = 50;
 /** Registers /v1/monitors, /v1/runs and /v1/pings behind the API key. */
 export async function registerManagementRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
   const { store, clock, config } = deps;
-  const expected = digest(config.apiKey);
 
-  // Encapsulated: this hook guards exactly the routes registered below.
-  app.addHook('onRequest', async (request) => {
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) throw new HttpError(401, 'unauthorized', 'missing API key: send "Authorization: Bearer <key>"');
-    if (!timingSafeEqual(digest(match[1]!), expected)) throw new HttpError(401, 'unauthorized', 'invalid API key');
-  });
+  // Encapsulated: this hook guards exactly the routes registered below
+  // (bearer API key, or a dashboard session cookie with its CSRF checks).
+  app.addHook('onRequest', guardOf(deps));
 
   const baseUrl = (request: FastifyRequest): string => config.publicUrl ?? `${request.protocol}://${request.host}`;
 
@@ -180,8 +175,4 @@ function checkThresholds(minMs: number | null, maxMs: number | null): void {
     throw badRequest('invalid_thresholds', 'min_duration_seconds must not exceed max_duration_seconds');
   }
   if (maxMs === 0) throw badRequest('invalid_thresholds', 'max_duration_seconds must be greater than 0');
-}
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
 }

@@ -1,0 +1,56 @@
+// The runs of a monitor, newest first; each links to its timeline.
+
+import type { RunJson, RunListJson } from '../../../shared/protocol.ts';
+import { api, query } from '../api.ts';
+import { formatDateTime, formatDuration } from '../core/time.ts';
+import { href } from '../router.ts';
+import { useData } from '../use-data.ts';
+import { EventChip, StatusBadge } from './badges.tsx';
+
+export function RunsTable({ monitorId }: { monitorId: string }) {
+  const data = useData(`runs:${monitorId}`, () => api<RunListJson>('GET', `/v1/runs${query({ monitor: monitorId, limit: 25 })}`), 15_000);
+  if (!data.value) return <p class="muted">{data.error ?? 'Loading…'}</p>;
+  const runs = data.value.runs;
+  if (runs.length === 0) return <p class="empty">No runs yet.</p>;
+  return (
+    <table class="runs" data-testid="runs-table">
+      <thead>
+        <tr>
+          <th>Run</th>
+          <th>Status</th>
+          <th>Started</th>
+          <th class="num">Duration</th>
+          <th class="num">Exit</th>
+          <th>Events</th>
+        </tr>
+      </thead>
+      <tbody>
+        {runs.map((run) => (
+          <RunRow key={run.run_id} run={run} monitorId={monitorId} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function RunRow({ run, monitorId }: { run: RunJson; monitorId: string }) {
+  return (
+    <tr>
+      <td class="mono small">
+        <a href={href({ view: 'run', monitorId, runId: run.run_id })}>{run.run_id}</a>
+      </td>
+      <td>
+        <StatusBadge status={run.status} />
+        {run.failure_reason && <span class="muted small"> {run.failure_reason}</span>}
+      </td>
+      <td class="nowrap">{run.started_at ? formatDateTime(Date.parse(run.started_at)) : '—'}</td>
+      <td class="num">{formatDuration(run.duration_ms)}</td>
+      <td class="num">{run.exit_code ?? '—'}</td>
+      <td>
+        {run.events.map((e) => (
+          <EventChip key={e.type} event={e} />
+        ))}
+      </td>
+    </tr>
+  );
+}

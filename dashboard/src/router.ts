@@ -1,0 +1,49 @@
+// Hash routing: #/ (monitors), #/monitors/<id>[/<section>], #/monitors/<id>/runs/<run_id>.
+// The hash never reaches the server, so the collector serves one page.
+
+import { useEffect, useState } from 'preact/hooks';
+
+export type Route =
+  | { view: 'monitors' }
+  | { view: 'monitor'; monitorId: string }
+  | { view: 'run'; monitorId: string; runId: string }
+  | { view: 'not-found'; path: string };
+
+/** The route a location hash names. */
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '') || '/';
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 0) return { view: 'monitors' };
+  if (parts[0] === 'monitors' && parts[1] !== undefined) {
+    if (parts.length === 2) return { view: 'monitor', monitorId: parts[1] };
+    if (parts[2] === 'runs' && parts[3] !== undefined && parts.length === 4) {
+      return { view: 'run', monitorId: parts[1], runId: parts[3] };
+    }
+  }
+  return { view: 'not-found', path };
+}
+
+/** The hash of a route, for links. */
+export function href(route: Route): string {
+  switch (route.view) {
+    case 'monitors':
+      return '#/';
+    case 'monitor':
+      return `#/monitors/${encodeURIComponent(route.monitorId)}`;
+    case 'run':
+      return `#/monitors/${encodeURIComponent(route.monitorId)}/runs/${encodeURIComponent(route.runId)}`;
+    case 'not-found':
+      return `#${route.path}`;
+  }
+}
+
+/** The current route, updated on every hash change. */
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const update = () => setRoute(parseRoute(location.hash));
+    addEventListener('hashchange', update);
+    return () => removeEventListener('hashchange', update);
+  }, []);
+  return route;
+}

@@ -1,0 +1,145 @@
+// A monitor's page: Ping Analytics, Stats & thresholds, Runs, Ping history.
+
+import { useState } from 'preact/hooks';
+import type { AnalyticsJson, AnalyticsRange, MonitorJson, MonitorStatsJson } from '../../../shared/protocol.ts';
+import { api, query } from '../api.ts';
+import { AnalyticsChart } from '../components/analytics-chart.tsx';
+import { DurationHistogram } from '../components/duration-histogram.tsx';
+import { PingHistory } from '../components/ping-history.tsx';
+import { RunsTable } from '../components/runs-table.tsx';
+import { ThresholdEditor } from '../components/threshold-editor.tsx';
+import { densifyBuckets, formatDuration, formatPercent } from '../core/time.ts';
+import { useData } from '../use-data.ts';
+import { Status } from './monitors.tsx';
+
+const RANGES: AnalyticsRange[] = ['24h', '7d', '30d'];
+
+export function MonitorView({ monitorId }: { monitorId: string }) {
+  const monitor = useData(`monitor:${monitorId}`, () => api<MonitorJson>('GET', `/v1/monitors/${encodeURIComponent(monitorId)}`));
+  if (!monitor.value) return <Status data={monitor} />;
+  const m = monitor.value;
+  return (
+    <section class="monitor-page">
+      <div class="page-head">
+        <a href="#/" class="crumb">
+          ← Monitors
+        </a>
+        <h1>{m.name}</h1>
+        <p class="muted small">
+          <span class="mono">{m.slug}</span> · ping URL <code class="ping-url">{m.ping_url}</code>
+        </p>
+      </div>
+      <AnalyticsSection monitorId={m.id} />
+      <StatsSection monitor={m} onChanged={monitor.reload} />
+      <div class="card section">
+        <h2>Runs</h2>
+        <RunsTable monitorId={m.id} />
+      </div>
+      <div class="card section">
+        <h2>Ping history</h2>
+        <PingHistory monitorId={m.id} />
+      </div>
+    </section>
+  );
+}
+
+function AnalyticsSection({ monitorId }: { monitorId: string }) {
+  const [range, setRange] = useState<AnalyticsRange>('24h');
+  const data = useData(`analytics:${monitorId}:${range}`, () =>
+    api<AnalyticsJson>('GET', `/v1/monitors/${encodeURIComponent(monitorId)}/analytics${query({ range })}`),
+  60_000);
+  const a = data.value;
+  const finished = a ? a.totals.success + a.totals.failure : 0;
+  return (
+    <div class="card section" data-testid="analytics">
+      <div class="section-head">
+        <h2>Ping Analytics</h2>
+        <div class="segmented" role="group" aria-label="Range">
+          {RANGES.map((r) => (
+            <button key={r} type="button" class={r === range ? 'on' : ''} aria-pressed={r === range} onClick={() => setRange(r)}>
+              {r}
+            </button>
+          ))}
+        </div>
+      </div>
+      {a ? (
+        <>
+          <p class="muted small summary">
+            {a.totals.success} success · {a.totals.failure} failure
+            {a.totals.auto_failed > 0 && ` · ${a.totals.auto_failed} auto-failed`} · success rate{' '}
+            {formatPercent(finished === 0 ? null : a.totals.success / finished)} · 30-minute buckets, local time
+          </p>
+          <AnalyticsChart buckets={densifyBuckets(a)} range={range} />
+          <div class="legend small">
+            <span>
+              <i class="swatch success" /> success
+            </span>
+            <span>
+              <i class="swatch failure" /> failure
+            </span>
+            <span>
+              <i class="swatch auto" /> auto-failed (watchdog)
+            </span>
+          </div>
+        </>
+      ) : (
+        <Status data={data} />
+      )}
+    </div>
+  );
+}
+
+function StatsSection({ monitor, onChanged }: { monitor: MonitorJson; onChanged: () => void }) {
+  const data = useData(`stats:${monitor.id}:${monitor.min_duration_seconds}:${monitor.max_duration_seconds}`, () =>
+    api<MonitorStatsJson>('GET', `/v1/monitors/${encodeURIComponent(monitor.id)}/stats${query({ buckets: 20 })}`),
+  );
+  const save = async (field: 'min_duration_seconds' | 'max_duration_seconds', value: number | null) => {
+    await api('PATCH', `/v1/monitors/${encodeURIComponent(monitor.id)}`, { [field]: value });
+    onChanged();
+  };
+  const s = data.value;
+  const d = s?.duration_ms ?? null;
+  return (
+    <div class="card section" data-testid="stats">
+      <div class="section-head">
+        <h2>Stats &amp; thresholds</h2>
+        {s && (
+          <span class="muted small">
+            last {s.runs} run{s.runs === 1 ? '' : 's'} · {formatPercent(s.success_rate)} success
+          </span>
+        )}
+      </div>
+      <div class="stats-grid">
+        <div class="stat-cards">
+          {(['min', 'avg', 'p95', 'max'] as const).map((k) => (
+            <div class="stat" key={k} data-stat={k}>
+              <div class="stat-label">{k === 'p95' ? 'P95' : k[0]!.toUpperCase() + k.slice(1)}</div>
+              <div class="stat-value">{formatDuration(d ? d[k] : null)}</div>
+            </div>
+          ))}
+          <ThresholdEditor label="Min duration (DURATION_LOW)" field="min_duration_seconds" seconds={monitor.min_duration_seconds} onSave={save} />
+          <ThresholdEditor label="Max duration (DURATION_HIGH, watchdog)" field="max_duration_seconds" seconds={monitor.max_duration_seconds} onSave={save} />
+        </div>
+        <div class="histogram-box">
+          <div class="stat-label">Duration distribution, last {s?.runs ?? 100} runs</div>
+          {s ? (
+            <DurationHistogram
+              bins={s.histogram}
+              minMs={monitor.min_duration_seconds === null ? null : monitor.min_duration_seconds * 1000}
+              maxMs={monitor.max_duration_seconds === null ? null : monitor.max_duration_seconds * 1000}
+            />
+          ) : (
+            <Status data={data} />
+          )}
+          {s && (s.above_max ?? 0) + (s.below_min ?? 0) > 0 && (
+            <p class="small warn">
+              {s.above_max ? `${s.above_max} over max` : ''}
+              {s.above_max && s.below_min ? ' · ' : ''}
+              {s.below_min ? `${s.below_min} under min` : ''}
+            </p>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,155 @@
+// A run's timeline: its pings on a time axis, each /log step with the gap
+// since the previous ping and the typical gap of that step in earlier runs
+// (computed by the collector), unusual gaps highlighted; then events, exit
+// code and the output tail the terminal ping carried.
+
+import type { PingJson, RunDetailJson, RunStepJson } from '../../../shared/protocol.ts';
+import { api, query } from '../api.ts';
+import { EventChip, StatusBadge } from '../components/badges.tsx';
+import { formatDateTime, formatDuration } from '../core/time.ts';
+import { href } from '../router.ts';
+import { useData } from '../use-data.ts';
+import { Status } from './monitors.tsx';
+
+export function RunView({ monitorId, runId }: { monitorId: string; runId: string }) {
+  const data = useData(`run:${monitorId}:${runId}`, () =>
+    api<RunDetailJson>('GET', `/v1/runs/${encodeURIComponent(runId)}${query({ monitor: monitorId })}`),
+  );
+  const run = data.value;
+  if (!run) return <Status data={data} />;
+  const terminal = [...run.pings].reverse().find((p) => p.kind === 'success' || p.kind === 'failure');
+  const steps = run.timeline ?? [];
+
+  return (
+    <section class="run-page">
+      <div class="page-head">
+        <a href={href({ view: 'monitor', monitorId })} class="crumb">
+          ← Monitor
+        </a>
+        <h1 class="mono">{run.run_id}</h1>
+        <div class="run-facts">
+          <StatusBadge status={run.status} />
+          {run.failure_reason && <span class="fact">reason {run.signal ?? run.failure_reason}</span>}
+          <span class="fact">started {run.started_at ? formatDateTime(Date.parse(run.started_at)) : '—'}</span>
+          <span class="fact">duration {formatDuration(run.duration_ms)}</span>
+          <span class="fact">exit code {run.exit_code ?? '—'}</span>
+          {run.start_count > 1 && <span class="fact">{run.start_count} starts</span>}
+          {run.delivered_late && <span class="fact">delivered late</span>}
+          {run.events.map((e) => (
+            <EventChip key={e.type} event={e} />
+          ))}
+        </div>
+      </div>
+
+      <div class="card section">
+        <div class="section-head">
+          <h2>Timeline</h2>
+          <span class="muted small">
+            {run.pings.length} ping{run.pings.length === 1 ? '' : 's'}
+            {run.baseline_runs ? ` · typical gaps from ${run.baseline_runs} earlier runs` : ''}
+          </span>
+        </div>
+        <TimelineAxis pings={run.pings} steps={steps} />
+        <table class="steps" data-testid="timeline-steps">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>Step</th>
+              <th class="num">At</th>
+              <th class="num">Gap</th>
+              <th class="num">Typical</th>
+              <th>Received</th>
+            </tr>
+          </thead>
+          <tbody>
+            {run.pings.map((ping, i) => {
+              const step = steps[i];
+              return (
+                <tr key={ping.ping_id} class={step?.unusual ? 'unusual' : ''} data-kind={ping.kind}>
+                  <td class="muted">{i + 1}</td>
+                  <td>
+                    <span class={`kind kind-${ping.kind}`}>{ping.kind}</span> <span class="step-name">{step?.step ?? ping.message ?? ''}</span>
+                    {step?.unusual && <span class="chip unusual-chip">unusual gap</span>}
+                  </td>
+                  <td class="num">+{formatDuration(step?.offset_ms ?? 0)}</td>
+                  <td class="num gap">{step?.gap_ms == null ? '—' : formatDuration(step.gap_ms)}</td>
+                  <td class="num muted">{step?.typical_gap_ms == null ? '—' : formatDuration(step.typical_gap_ms)}</td>
+                  <td class="nowrap small">{formatDateTime(Date.parse(ping.received_at))}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+
+      {terminal?.payload != null && (
+        <div class="card section">
+          <h2>Output tail</h2>
+          <pre class="payload output" data-testid="output-tail">
+            {terminal.payload}
+          </pre>
+        </div>
+      )}
+
+      <div class="card section">
+        <h2>Pings and payloads</h2>
+        {run.pings.map((p) => (
+          <div class="ping-detail" key={p.ping_id}>
+            <div class="small">
+              <span class={`kind kind-${p.kind}`}>{p.kind}</span> {formatDateTime(Date.parse(p.received_at))}
+              {p.message !== null && <span class="message"> {p.message}</span>}
+            </div>
+            {p.payload !== null && <pre class="payload">{p.payload}</pre>}
+          </div>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+const W = 900;
+const H = 86;
+const PAD = 24;
+
+// Pings as markers on one axis from the run's first ping to its last.
+function TimelineAxis({ pings, steps }: { pings: PingJson[]; steps: RunStepJson[] }) {
+  if (pings.length === 0) return null;
+  const offsets = pings.map((p, i) => steps[i]?.offset_ms ?? Date.parse(p.received_at) - Date.parse(pings[0]!.received_at));
+  const lo = Math.min(0, ...offsets);
+  const hi = Math.max(1, ...offsets);
+  const x = (ms: number) => PAD + ((ms - lo) / (hi - lo)) * (W - 2 * PAD);
+  return (
+    <svg class="timeline" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Pings on a time axis" data-testid="timeline-axis">
+      <line class="axis" x1={PAD} x2={W - PAD} y1={40} y2={40} />
+      {pings.map((p, i) => {
+        if (i === 0) return null;
+        const step = steps[i];
+        return (
+          <line
+            key={`gap-${p.ping_id}`}
+            class={step?.unusual ? 'gap-seg unusual' : 'gap-seg'}
+            x1={x(offsets[i - 1]!)}
+            x2={x(offsets[i]!)}
+            y1={40}
+            y2={40}
+          />
+        );
+      })}
+      {pings.map((p, i) => (
+        <g key={p.ping_id} class={`marker kind-${p.kind}`} transform={`translate(${x(offsets[i]!)},40)`}>
+          <circle r={6} />
+          <title>
+            {p.kind}
+            {p.message ? `: ${p.message}` : ''} (+{formatDuration(offsets[i]!)})
+          </title>
+        </g>
+      ))}
+      <text class="axis-label" x={PAD} y={72}>
+        0
+      </text>
+      <text class="axis-label" x={W - PAD} y={72} text-anchor="end">
+        +{formatDuration(hi - lo)}
+      </text>
+    </svg>
+  );
+}

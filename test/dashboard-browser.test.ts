@@ -1,0 +1,227 @@
+// The dashboard in a real browser (Debian's chromium through playwright-core)
+// against a real collector seeded with runs across several buckets. Each test
+// asserts what a person sees, and saves a screenshot to test-artifacts/.
+
+import { parse } from 'csv-parse/sync';
+import { readFileSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { artifactPath, browserAvailable, launchBrowser } from './helpers/browser.ts';
+import { cleanupTempDirs, makeTempDir, startTestCollector, type TestCollector } from './helpers/collector.ts';
+import { FORMULA_MESSAGE, XSS_MESSAGE, XSS_PAYLOAD, seedDashboard, type Seed } from './helpers/dashboard-seed.ts';
+
+const run = browserAvailable();
+
+describe.skipIf(!run)('dashboard in chromium', () => {
+  let collector: TestCollector;
+  let seed: Seed;
+  let browser: BrowserContext;
+  let page: Page;
+  const dialogs: string[] = [];
+  const now = Date.now();
+
+  beforeAll(async () => {
+    const dataDir = makeTempDir();
+    seed = await seedDashboard(dataDir, now);
+    collector = await startTestCollector({ dataDir });
+    browser = await launchBrowser({ timezoneId: 'Europe/Berlin' });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+  }, 60_000);
+
+  // A fresh document each time: a same-hash goto would keep the last test's filters.
+  async function open(path: string): Promise<void> {
+    await page.goto('about:blank');
+    await page.goto(`${collector.url}/${path}`);
+  }
+
+  afterAll(async () => {
+    await browser?.close();
+    await collector?.stop();
+    cleanupTempDirs();
+  });
+
+  test('login with the API key sets an HttpOnly SameSite=Strict session; the monitors page shows state, rate, p95 and open events', async () => {
+    await page.goto(collector.url);
+    await page.getByLabel('API key or password').fill('not-the-key');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('not the API key');
+
+    await page.getByLabel('API key or password').fill(collector.apiKey);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByTestId('monitors-table').waitFor();
+
+    const cookies = await browser.cookies(collector.url);
+    expect(cookies).toHaveLength(1);
+    expect(cookies[0]).toMatchObject({ name: 'drumbeats_session', httpOnly: true, sameSite: 'Strict' });
+
+    const row = (slug: string) => page.locator(`tr[data-monitor="${slug}"]`);
+    await expect.poll(() => row('stripe-webhooks').locator('.badge').textContent()).toBe('ok');
+    const stripe = await row('stripe-webhooks').innerText();
+    // Every Stripe run is among its last 100: 52 finished, 42 ok and 10 failed: 80.8%.
+    const finished = [...seed.stripeBuckets.values()].reduce((n, b) => n + b.success + b.failure, 0);
+    const ok = [...seed.stripeBuckets.values()].reduce((n, b) => n + b.success, 0);
+    expect([finished, ok]).toEqual([52, 42]);
+    expect(stripe).toContain('80.8%');
+    expect(stripe).toContain('52 runs');
+    expect(await row('nightly-backup').locator('.badge').textContent()).toBe('failed');
+    expect(await row('nightly-backup').getAttribute('class')).toContain('attention');
+    expect(await row('nightly-backup').locator('.chip').allTextContents()).toEqual(['FAILED']);
+    expect(await row('image-resize').locator('.badge').textContent()).toBe('stuck');
+    expect(await row('gdpr-export').locator('.badge').textContent()).toBe('no runs yet');
+    expect(await row('invoice-workflow').innerText()).toContain('100%');
+    await page.screenshot({ path: artifactPath('dashboard-monitors.png'), fullPage: true });
+  });
+
+  test('Ping Analytics: one bar per non-empty bucket with heights in proportion, and hover shows the counts', async () => {
+    await open(`#/monitors/${seed.stripe.id}`);
+    const chart = page.getByTestId('analytics-chart');
+    await chart.waitFor();
+    const bars = chart.locator('g.bar');
+    // 24 h: the four recent bursts (the 60 h and 12 d ones are outside).
+    const inDay = [...seed.stripeBuckets].filter(([start]) => start > now - 24 * 3600_000 - 1800_000);
+    await expect.poll(() => bars.count()).toBe(inDay.length);
+
+    const yMax = Number(await chart.getAttribute('data-y-max'));
+    const plotH = Number(await chart.getAttribute('data-plot-height'));
+    for (const [start, expected] of inDay) {
+      const bar = chart.locator(`g.bar[data-start="${new Date(start).toISOString()}"]`);
+      expect(Number(await bar.getAttribute('data-success'))).toBe(expected.success);
+      expect(Number(await bar.getAttribute('data-failure'))).toBe(expected.failure);
+      expect(Number(await bar.locator('.seg-success').getAttribute('height'))).toBeCloseTo((expected.success / yMax) * plotH, 3);
+      expect(Number(await bar.locator('.seg-failure').getAttribute('height'))).toBeCloseTo((expected.failure / yMax) * plotH, 3);
+    }
+
+    // Hover the 9-ok / 3-failed bucket.
+    const [start, busy] = inDay.find(([, b]) => b.failure === 3)!;
+    await chart.locator(`g.bar[data-start="${new Date(start).toISOString()}"] .seg-success`).hover();
+    const tip = page.getByTestId('chart-tooltip');
+    await tip.waitFor();
+    expect(await tip.locator('[data-field="success"]').textContent()).toBe('9');
+    expect(await tip.locator('[data-field="failure"]').textContent()).toBe('3');
+    expect(await tip.locator('[data-field="success-rate"]').textContent()).toBe('75%');
+    const avg = Math.round(busy.durations.reduce((a, b) => a + b, 0) / busy.durations.length);
+    expect(await tip.locator('[data-field="avg-duration"]').textContent()).toBe(`${(avg / 1000).toFixed(2).replace(/\.?0+$/, '')} s`);
+    // Local (Berlin) time of the bucket, not UTC.
+    const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    expect(await tip.locator('.tooltip-title').textContent()).toContain(berlin.format(new Date(start)));
+    await page.screenshot({ path: artifactPath('dashboard-analytics.png'), fullPage: false });
+
+    await page.getByRole('button', { name: '7d' }).click();
+    const inWeek = [...seed.stripeBuckets].filter(([s]) => s > now - 7 * 24 * 3600_000 - 1800_000);
+    await expect.poll(() => bars.count()).toBe(inWeek.length);
+    await page.getByRole('button', { name: '30d' }).click();
+    await expect.poll(() => bars.count()).toBe(seed.stripeBuckets.size);
+  });
+
+  test('Stats & thresholds: min/avg/p95/max, the distribution, and max edited in place', async () => {
+    await open(`#/monitors/${seed.stripe.id}`);
+    const stats = page.getByTestId('stats');
+    await stats.locator('[data-testid="duration-histogram"]').waitFor();
+    const counts = await stats.locator('.hist-bar').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(52); // every finished Stripe run has a duration
+    for (const k of ['min', 'avg', 'p95', 'max']) {
+      expect(await stats.locator(`[data-stat="${k}"] .stat-value`).textContent()).toMatch(/\d/);
+    }
+
+    await stats.getByTestId('threshold-max_duration_seconds').getByRole('button').click();
+    const input = stats.getByLabel('Max duration (DURATION_HIGH, watchdog) in seconds');
+    await input.fill('2.5');
+    await input.press('Enter');
+    await expect.poll(() => stats.getByTestId('threshold-max_duration_seconds').getByRole('button').textContent()).toContain('2.5 s');
+    const stored = await collector.api<{ max_duration_seconds: number }>('GET', `/v1/monitors/${seed.stripe.id}`);
+    expect(stored.max_duration_seconds).toBe(2.5);
+    await stats.screenshot({ path: artifactPath('dashboard-stats.png') });
+  });
+
+  test('run timeline lists the steps in order and highlights the unusual gap', async () => {
+    await open(`#/monitors/${seed.invoice.id}/runs/${seed.slowRunId}`);
+    const steps = page.getByTestId('timeline-steps');
+    await steps.waitFor();
+    const names = await steps.locator('tbody tr .step-name').allTextContents();
+    expect(names).toEqual(seed.slowRunSteps);
+    const unusual = await steps.locator('tbody tr.unusual .step-name').allTextContents();
+    expect(unusual).toEqual(['PDF rendered']);
+    expect(await page.getByTestId('timeline-axis').locator('.gap-seg.unusual').count()).toBe(1);
+    expect(await page.getByTestId('output-tail').textContent()).toContain(`receipt sent for ${seed.slowRunId}`);
+    await page.screenshot({ path: artifactPath('dashboard-run-timeline.png'), fullPage: true });
+  });
+
+  test('ping history: payloads shown as text (XSS inert), full-text search, kind filter', async () => {
+    await open(`#/monitors/${seed.stripe.id}`);
+    const history = page.getByTestId('ping-history');
+    await history.waitFor();
+    await expect.poll(() => history.textContent()).toContain(XSS_PAYLOAD);
+    expect(await history.textContent()).toContain(XSS_MESSAGE);
+    expect(await history.locator('img').count()).toBe(0);
+    expect(await page.locator('script:not([src])').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+
+    await page.getByLabel('Search payloads and messages').fill('invoice');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => history.locator('tbody tr').count()).toBe(Math.min(50, seed.stripeInvoicePings));
+    const payloads = await history.locator('tbody tr pre.payload').allTextContents();
+    expect(payloads.every((p) => p.includes('invoice'))).toBe(true);
+
+    await page.getByLabel('Search payloads and messages').fill('card_declined');
+    await page.getByLabel('Kind').selectOption('failure');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => history.locator('tbody tr').count()).toBe(10);
+    expect(await history.locator('tbody tr .kind').allTextContents()).toEqual(Array(10).fill('failure'));
+    await page.getByTestId('ping-history').screenshot({ path: artifactPath('dashboard-history.png') });
+  });
+
+  test('CSV export downloads what the filter shows: RFC 4180, formulas neutralised, numbers as numbers', async () => {
+    await open(`#/monitors/${seed.stripe.id}`);
+    await page.getByTestId('ping-history').waitFor();
+    await page.getByLabel('Kind').selectOption('log');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.getByTestId('ping-history').locator('tbody tr').count()).toBe(2);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    expect(download.suggestedFilename()).toMatch(/^drumbeats-pings-stripe-webhooks-.*\.csv$/);
+    const text = readFileSync((await download.path())!, 'utf8');
+    const rows = parse(text, { columns: true, relax_quotes: false }) as Array<Record<string, string>>;
+    expect(rows.map((r) => r.run_id)).toEqual(['evt_xss', 'evt_xss']);
+    expect(rows[0]).toMatchObject({ kind: 'log', message: XSS_MESSAGE, payload: XSS_PAYLOAD, monitor: 'stripe-webhooks' });
+    expect(rows[1]!.message).toBe(`'${FORMULA_MESSAGE}`);
+    expect(rows[0]!.received_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(text).toMatch(/,28,false,text\/html,/); // payload_size unquoted
+
+    await page.getByLabel('Kind').selectOption('');
+    await page.getByLabel('Search payloads and messages').fill('card_declined');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.getByTestId('ping-history').locator('tbody tr').count()).toBe(10);
+    const [second] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    const searched = parse(readFileSync((await second.path())!, 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    expect(searched).toHaveLength(10);
+    expect(searched.every((r) => r.kind === 'failure' && r.payload!.includes('card_declined'))).toBe(true);
+  });
+
+  test('the CSP forbids inline script', async () => {
+    const response = await page.goto(collector.url);
+    const csp = response!.headers()['content-security-policy']!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    const ran = await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.__inlineRan = true';
+      document.body.append(script);
+      return (window as unknown as { __inlineRan?: boolean }).__inlineRan === true;
+    });
+    expect(ran).toBe(false);
+  });
+
+  test('logout ends the session: the login returns and the old cookie no longer works', async () => {
+    await page.goto(collector.url);
+    await page.getByTestId('monitors-table').waitFor();
+    const [cookie] = await browser.cookies(collector.url);
+    await page.getByTestId('logout').click();
+    await page.getByLabel('API key or password').waitFor();
+    const response = await fetch(`${collector.url}/v1/overview`, { headers: { cookie: `drumbeats_session=${cookie!.value}` } });
+    expect(response.status).toBe(401);
+    await page.screenshot({ path: artifactPath('dashboard-login.png') });
+  });
+});
