@@ -21,7 +21,7 @@ export async function callApi<T>(
 ): Promise<T> {
   if (!config.apiKey) {
     throw new CliError(
-      'no API key: pass --api-key or set DRUMBEATS_API_KEY (the collector printed it on first start and keeps it in <data-dir>/api-key)',
+      'no API key: pass --api-key, set DRUMBEATS_API_KEY or run `drumbeats login` (the collector printed it on first start and keeps it in <data-dir>/api-key)',
       EXIT.usage,
     );
   }
@@ -55,7 +55,7 @@ export async function callApi<T>(
   }
   if (!response.ok) {
     const message = (json as ErrorBody | undefined)?.error?.message ?? `HTTP ${response.status}`;
-    if (response.status === 401) throw new CliError(`${message} (check --api-key or DRUMBEATS_API_KEY)`, EXIT.unauthorized);
+    if (response.status === 401) throw new CliError(`${message} (check --api-key or DRUMBEATS_API_KEY, or run \`drumbeats login\`)`, EXIT.unauthorized);
     if (response.status === 404) throw new CliError(message, EXIT.notFound);
     throw new CliError(message, EXIT.failure);
   }

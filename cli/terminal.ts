@@ -71,8 +71,9 @@ async function fancyTable(head: string[], rows: string[][], columns: number, pai
     head: head.map((h) => paint.bold(h)),
     colWidths: widths.map((w) => w + 2),
     wordWrap: true,
-    wrapOnWordBoundary: false,
     style: { head: [], border: [] },
+    // No rule between rows: wrapped cells stay readable, the table stays short.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
   for (const row of rows) table.push(row);
   return table.toString();

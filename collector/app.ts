@@ -6,6 +6,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { ErrorBody } from '../shared/protocol.ts';
 import { Auth } from './auth.ts';
 import { HttpError } from './errors.ts';
+import { LiveFeed } from './live-feed.ts';
 import { registerManagementRoutes } from './routes/management.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerDashboardRoutes } from './routes/dashboard.ts';
@@ -33,6 +34,8 @@ export interface AppDeps {
   config: AppConfig;
   /** Told about every new deadline so it can wake in time. */
   watchdog?: Pick<Watchdog, 'notify'>;
+  /** Told after every commit live streams may show (GET /v1/stream); buildApp makes one when absent. */
+  feed?: LiveFeed;
   /** Bearer-or-session check every /v1 management route uses; buildApp makes one when absent. */
   auth?: Auth;
   logger?: boolean | { level: string };
@@ -42,6 +45,7 @@ export interface AppDeps {
 export async function buildApp(appDeps: AppDeps): Promise<FastifyInstance> {
   const deps: AppDeps = {
     ...appDeps,
+    feed: appDeps.feed ?? new LiveFeed(),
     auth:
       appDeps.auth ??
       new Auth({ apiKey: appDeps.config.apiKey, dashboardPassword: appDeps.config.dashboardPassword ?? null }, appDeps.clock),
@@ -74,6 +78,8 @@ export async function buildApp(appDeps: AppDeps): Promise<FastifyInstance> {
     reply.status(404).send(errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
   });
 
+  // Open event streams would otherwise hold app.close() until their clients leave.
+  app.addHook('preClose', async () => deps.feed?.close());
   app.get('/healthz', async () => ({ ok: true }));
   await app.register(registerPingRoutes, { deps });
   await app.register(registerManagementRoutes, { deps });

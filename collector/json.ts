@@ -1,9 +1,20 @@
 // Converts stored records (camelCase, ms timestamps) into the wire shapes of
 // shared/protocol.ts (snake_case, ISO 8601 UTC). The one place this happens.
 
-import type { MonitorJson, PingJson, RunEventJson, RunJson } from '../shared/protocol.ts';
+import type {
+  MonitorJson,
+  MonitorStatsJson,
+  PingJson,
+  RunEventJson,
+  RunJson,
+  RunStepJson,
+  StreamPingJson,
+  StreamRunEventJson,
+} from '../shared/protocol.ts';
+import type { RunStats } from './core/run-stats.ts';
 import type { Run, RunEvent } from './core/run-state.ts';
-import type { Monitor, StoredPing } from './store/store.ts';
+import type { TimelineStep } from './core/step-gaps.ts';
+import type { Monitor, StoredPing, StoredRunEvent } from './store/store.ts';
 
 /** ISO 8601 UTC of a millisecond timestamp, null-preserving. */
 export function isoTime(ms: number | null): string | null {
@@ -68,5 +79,59 @@ export function pingJson(ping: StoredPing): PingJson {
     content_type: ping.contentType,
     sent_at: ping.sentAt,
     late: ping.late,
+  };
+}
+
+/** A timeline step of `ping` as the API shows it. */
+export function runStepJson(ping: StoredPing, step: TimelineStep): RunStepJson {
+  return {
+    ping_id: ping.pingId,
+    kind: ping.kind,
+    step: step.step,
+    offset_ms: step.offsetMs,
+    gap_ms: step.gapMs,
+    typical_gap_ms: step.typicalGapMs,
+    baseline: step.basis,
+    baseline_samples: step.samples,
+    unusual: step.unusual,
+  };
+}
+
+/** A monitor's run statistics as the API shows them. */
+export function monitorStatsJson(monitor: Monitor, window: number, stats: RunStats): MonitorStatsJson {
+  const d = stats.durations;
+  return {
+    monitor_id: monitor.id,
+    window,
+    runs: stats.runs,
+    running: stats.running,
+    success: stats.success,
+    failed: stats.failed,
+    success_rate: stats.successRate,
+    duration_ms: d && { count: d.count, min: d.minMs, avg: d.avgMs, p50: d.p50Ms, p95: d.p95Ms, max: d.maxMs },
+    histogram: stats.histogram.map((b) => ({ from_ms: b.fromMs, to_ms: b.toMs, count: b.count })),
+    min_duration_seconds: toSeconds(monitor.minDurationMs),
+    max_duration_seconds: toSeconds(monitor.maxDurationMs),
+    above_max: stats.aboveMax,
+    below_min: stats.belowMin,
+    first_started_at: isoTime(stats.firstStartedAt),
+    last_started_at: isoTime(stats.lastStartedAt),
+  };
+}
+
+/** A stored ping as a live-stream item. */
+export function streamPingJson(ping: StoredPing, cursor: string): StreamPingJson {
+  return { type: 'ping', cursor, seq: ping.seq, ping: pingJson(ping) };
+}
+
+/** A stored run event as a live-stream item. */
+export function streamRunEventJson(event: StoredRunEvent, cursor: string): StreamRunEventJson {
+  return {
+    type: 'run_event',
+    cursor,
+    id: event.id,
+    monitor_id: event.monitorId,
+    run_id: event.runId,
+    event: eventJson(event),
   };
 }

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from './app.ts';
 import { locateDashboardDir } from './dashboard-assets.ts';
+import { LiveFeed } from './live-feed.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import { Watchdog } from './watchdog.ts';
 
@@ -39,17 +40,22 @@ export async function startCollector(config: CollectorConfig, out: (line: string
   const store = openSqliteStore(join(config.dataDir, DATABASE_FILE), { synchronous: config.synchronous });
   const apiKey = config.apiKey ?? loadOrCreateApiKey(config.dataDir, out);
   const clock = () => Date.now();
+  const feed = new LiveFeed();
 
   const watchdog = new Watchdog({
     store,
     clock,
-    onExpired: (run) => app.log.info({ monitor: run.monitorId, run_id: run.runId }, 'watchdog closed run'),
+    onExpired: (run) => {
+      app.log.info({ monitor: run.monitorId, run_id: run.runId }, 'watchdog closed run');
+      feed.notify();
+    },
     onError: (error) => app.log.error({ err: error }, 'watchdog sweep failed'),
   });
   const app = await buildApp({
     store,
     clock,
     watchdog,
+    feed,
     config: { apiKey, publicUrl: config.publicUrl, dashboardPassword: config.dashboardPassword, dashboardDir: locateDashboardDir() },
     logger: { level: config.logLevel },
   });

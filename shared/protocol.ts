@@ -140,15 +140,92 @@ export interface PingJson {
   late: boolean;
 }
 
+/** One step of a run's timeline: a ping, its place in time and how its gap compares with earlier runs. */
+export interface RunStepJson {
+  ping_id: string;
+  kind: PingKind;
+  /** "start", "end", the /log message as sent, or "log #N" for a /log without one. */
+  step: string;
+  /** Receive time minus the run's start (its first ping when no /start came). */
+  offset_ms: number;
+  /** Time since the previous ping of this run; null for the first. */
+  gap_ms: number | null;
+  /** Median gap of the same step over the monitor's earlier runs (up to `baseline_runs` of them). */
+  typical_gap_ms: number | null;
+  /** How the step was matched in earlier runs: by message (digits ignored) or by /log position. */
+  baseline: 'message' | 'index' | null;
+  baseline_samples: number;
+  /** gap_ms > 3 x typical_gap_ms and at least 1 s above it, with 3+ samples. */
+  unusual: boolean;
+}
+
 export interface RunDetailJson extends RunJson {
   pings: PingJson[];
+  /** One entry per ping, same order as `pings`. */
+  timeline: RunStepJson[];
+  /** How many earlier runs of the monitor the typical gaps come from. */
+  baseline_runs: number;
 }
 
 export interface RunListJson {
   runs: RunJson[];
-  /** Pass as `before` to get the next (older) page; null on the last page. */
+  /** Pass as `before` to get runs first seen before the last one shown (a time: runs of the same millisecond are skipped). */
   next_before: string | null;
+  /** Pass as `cursor` to get exactly the next (older) page; null on the last page. */
+  next_cursor: string | null;
 }
+
+/** GET /v1/monitors/:id/stats: the monitor's latest runs summarised (CLI `monitors show`, dashboard). */
+export interface MonitorStatsJson {
+  monitor_id: string;
+  /** How many of the latest runs were asked for (`runs=`, default 100). */
+  window: number;
+  /** Runs found (at most `window`), by status. */
+  runs: number;
+  running: number;
+  success: number;
+  failed: number;
+  /** success / (success + failed), 0..1; null when none finished. */
+  success_rate: number | null;
+  /** Over finished runs with a duration; null when there are none. p95 is nearest-rank. */
+  duration_ms: { count: number; min: number; avg: number; p50: number; p95: number; max: number } | null;
+  /** Equal-width buckets from min to max duration; `to_ms` is exclusive except in the last bucket. */
+  histogram: Array<{ from_ms: number; to_ms: number; count: number }>;
+  min_duration_seconds: number | null;
+  max_duration_seconds: number | null;
+  /** Finished runs longer than max / shorter than min; null without that threshold. */
+  above_max: number | null;
+  below_min: number | null;
+  /** Start of the oldest and newest run counted. */
+  first_started_at: string | null;
+  last_started_at: string | null;
+}
+
+/** GET /v1/stream (Server-Sent Events) `event: ping`. `cursor` is also the SSE id. */
+export interface StreamPingJson {
+  type: 'ping';
+  cursor: string;
+  seq: number;
+  ping: PingJson;
+}
+
+/** GET /v1/stream `event: run_event`: an event raised on a run (FAILED, DURATION_HIGH, ...). */
+export interface StreamRunEventJson {
+  type: 'run_event';
+  cursor: string;
+  id: number;
+  monitor_id: string;
+  run_id: string;
+  event: RunEventJson;
+}
+
+/** GET /v1/stream `event: hello`, first on every connection: where the stream starts. */
+export interface StreamHelloJson {
+  type: 'hello';
+  cursor: string;
+}
+
+export type StreamItemJson = StreamPingJson | StreamRunEventJson;
 
 // ---- dashboard, analytics, ping history, export (issue 6) ----------------
 

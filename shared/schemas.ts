@@ -32,6 +32,8 @@ export const RunListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   since: Type.Optional(Type.String({ format: 'date-time' })),
   before: Type.Optional(Type.String({ format: 'date-time' })),
+  /** `next_cursor` of the previous page. */
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
 });
 export type RunListQuery = Static<typeof RunListQuery>;
 
@@ -39,6 +41,20 @@ export const RunShowQuery = Type.Object({
   monitor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
 });
 export type RunShowQuery = Static<typeof RunShowQuery>;
+
+export const MonitorStatsQuery = Type.Object({
+  /** How many of the latest runs to summarise. */
+  runs: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  buckets: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+});
+export type MonitorStatsQuery = Static<typeof MonitorStatsQuery>;
+
+export const StreamQuery = Type.Object({
+  monitor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  /** Resume after this cursor when the client cannot send a Last-Event-ID header. */
+  last_event_id: Type.Optional(Type.String({ maxLength: 40 })),
+});
+export type StreamQuery = Static<typeof StreamQuery>;
 
 export const PingListQuery = Type.Object({
   monitor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),

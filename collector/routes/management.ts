@@ -13,9 +13,12 @@ import {
 import type { AppDeps } from '../app.ts';
 import { guardOf } from '../auth.ts';
 import { isValidSlug, slugCandidate, slugify } from '../core/slug.ts';
+import { BASELINE_RUNS, buildTimeline } from '../core/step-gaps.ts';
 import { HttpError, badRequest, notFound } from '../errors.ts';
-import { monitorJson, pingJson, runJson } from '../json.ts';
-import { ConflictError, type Monitor, type Store } from '../store/store.ts';
+import { isoTime, monitorJson, pingJson, runJson, runStepJson } from '../json.ts';
+import { ConflictError, InvalidCursorError, type Monitor, type Store } from '../store/store.ts';
+import { registerMonitorStatsRoutes } from './monitor-stats.ts';
+import { registerStreamRoutes } from './stream.ts';
 
 const DEFAULT_LIST_LIMIT = 50;
 
@@ -83,19 +86,25 @@ export async function registerManagementRoutes(app: FastifyInstance, { deps }: {
     const q = request.query;
     const limit = q.limit ?? DEFAULT_LIST_LIMIT;
     const monitor = q.monitor === undefined ? undefined : await findMonitor(store, q.monitor);
-    const runs = await store.listRuns({
-      limit: limit + 1,
-      ...(monitor && { monitorId: monitor.id }),
-      ...(q.status !== undefined && { status: q.status }),
-      ...(q.run_id !== undefined && { runId: q.run_id }),
-      ...(q.since !== undefined && { since: Date.parse(q.since) }),
-      ...(q.before !== undefined && { before: Date.parse(q.before) }),
-    });
-    const page = runs.slice(0, limit);
-    const last = page.at(-1);
+    let page;
+    try {
+      page = await store.listRunsPage({
+        limit,
+        ...(monitor && { monitorId: monitor.id }),
+        ...(q.status !== undefined && { status: q.status }),
+        ...(q.run_id !== undefined && { runId: q.run_id }),
+        ...(q.since !== undefined && { since: Date.parse(q.since) }),
+        ...(q.before !== undefined && { before: Date.parse(q.before) }),
+        ...(q.cursor !== undefined && { cursor: q.cursor }),
+      });
+    } catch (error) {
+      throw error instanceof InvalidCursorError ? badRequest('invalid_cursor', `${error.message}; pass next_cursor of a previous page`) : error;
+    }
+    const last = page.runs.at(-1);
     return {
-      runs: page.map(runJson),
-      next_before: runs.length > limit && last ? new Date(last.firstSeenAt).toISOString() : null,
+      runs: page.runs.map(runJson),
+      next_before: page.nextCursor !== null && last ? isoTime(last.firstSeenAt) : null,
+      next_cursor: page.nextCursor,
     };
   });
 
@@ -112,7 +121,18 @@ export async function registerManagementRoutes(app: FastifyInstance, { deps }: {
         throw new HttpError(409, 'ambiguous_run', `run id "${runId}" exists in several monitors; pass monitor=<id|slug>`);
       }
       const pings = await store.listPings({ monitorId: run.monitorId, runId: run.runId, limit: 1000 });
-      return { ...runJson(run), pings: pings.map(pingJson) };
+      // The same steps in earlier runs of this monitor are the yardstick for unusual gaps.
+      const earlier = await store.listRuns({ monitorId: run.monitorId, before: run.firstSeenAt, limit: BASELINE_RUNS });
+      const history = await Promise.all(
+        earlier.map((r) => store.listPings({ monitorId: r.monitorId, runId: r.runId, limit: 1000 })),
+      );
+      const steps = buildTimeline(pings, run.firstSeenAt, history);
+      return {
+        ...runJson(run),
+        pings: pings.map(pingJson),
+        timeline: pings.map((ping, i) => runStepJson(ping, steps[i]!)),
+        baseline_runs: earlier.length,
+      };
     },
   );
 
@@ -128,6 +148,10 @@ export async function registerManagementRoutes(app: FastifyInstance, { deps }: {
     });
     return { pings: pings.map(pingJson) };
   });
+
+  // Child contexts inherit the API-key hook above.
+  await app.register(registerMonitorStatsRoutes, { deps });
+  if (deps.feed) await app.register(registerStreamRoutes, { deps, feed: deps.feed });
 }
 
 async function createWithSlug(

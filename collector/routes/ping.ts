@@ -70,6 +70,7 @@ async function recordPing(request: FastifyRequest<PingRoute>, deps: AppDeps): Pr
     deps.clock(),
   );
   if (result.run.deadlineAt !== null) deps.watchdog?.notify(result.run.deadlineAt);
+  if (!result.duplicate) deps.feed?.notify();
   return {
     ok: true,
     run_id: result.run.runId,

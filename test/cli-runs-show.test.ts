@@ -1,0 +1,166 @@
+// `drumbeats runs show` and the paging of `runs ls`, driven as a user would,
+// against a real collector.
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { MonitorJson, RunDetailJson, RunJson } from '../shared/protocol.ts';
+import { cleanupTempDirs, makeTempDir, runCli, startTestCollector, type TestCollector } from './helpers/collector.ts';
+
+let collector: TestCollector;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  collector = await startTestCollector();
+  env = { DRUMBEATS_URL: collector.url, DRUMBEATS_API_KEY: collector.apiKey, DRUMBEATS_CONFIG_DIR: makeTempDir() };
+});
+afterAll(async () => {
+  await collector?.stop();
+  cleanupTempDirs();
+});
+
+async function ping(monitor: MonitorJson, path: string, body?: string): Promise<void> {
+  const response = await fetch(`${collector.pingBase(monitor)}${path}`, body === undefined ? {} : { method: 'POST', body });
+  expect(response.status).toBe(200);
+}
+
+describe('runs show', () => {
+  test('a multi-step run lists its steps in order with offsets, gaps, events, exit code and output tail', async () => {
+    const monitor = await collector.createMonitor({ name: 'Invoices' });
+    await ping(monitor, '/start?run_id=inv-1');
+    await ping(monitor, '/log?run_id=inv-1&message=fetched%2042%20invoices', '{"invoices":42}');
+    await ping(monitor, '/log?run_id=inv-1&message=rendered%20PDFs');
+    await ping(monitor, '/log?run_id=inv-1&message=mailed');
+    await ping(monitor, '/7?run_id=inv-1', 'sending...\nError: SMTP 451 try later\n');
+
+    const json = await runCli(['runs', 'show', 'inv-1', '--json'], { env });
+    expect(json.exitCode).toBe(0);
+    expect(json.stderr).toBe('');
+    const run = JSON.parse(String(json.stdout)) as RunDetailJson;
+    expect(run).toMatchObject({ run_id: 'inv-1', status: 'failed', failure_reason: 'exit_code', exit_code: 7, baseline_runs: 0 });
+    expect(run.timeline.map((s) => [s.kind, s.step])).toEqual([
+      ['start', 'start'],
+      ['log', 'fetched 42 invoices'],
+      ['log', 'rendered PDFs'],
+      ['log', 'mailed'],
+      ['failure', 'end'],
+    ]);
+    expect(Object.keys(run.timeline[0]!).sort()).toEqual(
+      ['baseline', 'baseline_samples', 'gap_ms', 'kind', 'offset_ms', 'ping_id', 'step', 'typical_gap_ms', 'unusual'].sort(),
+    );
+    // Offsets grow and each gap is the difference of consecutive offsets.
+    const offsets = run.timeline.map((s) => s.offset_ms);
+    expect(offsets[0]).toBe(0);
+    expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    run.timeline.slice(1).forEach((s, i) => expect(s.gap_ms).toBe(s.offset_ms - offsets[i]!));
+    expect(run.timeline.map((s) => s.ping_id)).toEqual(run.pings.map((p) => p.ping_id));
+
+    const text = await runCli(['runs', 'show', 'inv-1'], { env });
+    expect(text.exitCode).toBe(0);
+    const out = String(text.stdout);
+    expect(out).toMatch(/^Run:\s+inv-1$/m);
+    expect(out).toMatch(/^Status:\s+failed \(exit_code\)$/m);
+    expect(out).toMatch(/^Exit code:\s+7$/m);
+    expect(out).toMatch(/^Events:\s+FAILED \(exit_code\)$/m);
+    const steps = ['start', 'log "fetched 42 invoices"', 'log "rendered PDFs"', 'log "mailed"', 'failure · exit 7', 'event FAILED exit_code'];
+    const positions = steps.map((step) => out.indexOf(step));
+    expect(positions.every((p) => p > 0)).toBe(true);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    expect(out).toMatch(/^OFFSET\s+GAP\s+TYPICAL\s+STEP\s+PAYLOAD$/m);
+    expect(out).toMatch(/^\+\d.*log "fetched 42 invoices"\s+\{"invoices":42\}$/m);
+    expect(out).toContain('Output tail\nsending...\nError: SMTP 451 try later\n');
+    expect(out).not.toMatch(/\x1b\[/);
+  });
+
+  test('a step far slower than in earlier runs is flagged as unusual', async () => {
+    const monitor = await collector.createMonitor({ name: 'ETL' });
+    for (const n of [1, 2, 3]) {
+      await ping(monitor, `/start?run_id=etl-${n}`);
+      await ping(monitor, `/log?run_id=etl-${n}&message=extracted%20${n * 100}%20rows`);
+      await ping(monitor, `/log?run_id=etl-${n}&message=loaded`);
+      await ping(monitor, `/success?run_id=etl-${n}`);
+    }
+    await ping(monitor, '/start?run_id=etl-4');
+    await ping(monitor, '/log?run_id=etl-4&message=extracted%20999%20rows');
+    await sleep(1300); // "loaded" usually follows within milliseconds
+    await ping(monitor, '/log?run_id=etl-4&message=loaded');
+    await ping(monitor, '/success?run_id=etl-4');
+
+    const run = JSON.parse(String((await runCli(['runs', 'show', 'etl-4', '--monitor', monitor.slug, '--json'], { env })).stdout)) as RunDetailJson;
+    expect(run.baseline_runs).toBe(3);
+    expect(run.timeline.map((s) => [s.step, s.unusual])).toEqual([
+      ['start', false],
+      ['extracted 999 rows', false],
+      ['loaded', true],
+      ['end', false],
+    ]);
+    expect(run.timeline[2]).toMatchObject({ baseline: 'message', baseline_samples: 3 });
+    expect(run.timeline[2]!.gap_ms!).toBeGreaterThanOrEqual(1300);
+
+    const text = String((await runCli(['runs', 'show', 'etl-4'], { env })).stdout);
+    expect(text).toMatch(/log "loaded".*$/m);
+    expect(text).toMatch(/▲ \d+(\.\d)?× typical/);
+    expect(text).toContain('1 unusual gap');
+  });
+
+  test('unknown run: exit 5 and one line on stderr; a run id in two monitors needs --monitor (exit 1)', async () => {
+    const missing = await runCli(['runs', 'show', 'no-such-run'], { env });
+    expect(missing.exitCode).toBe(5);
+    expect(String(missing.stderr).trim().split('\n')).toEqual(['drumbeats: no run "no-such-run"']);
+    expect(missing.stdout).toBe('');
+
+    const a = await collector.createMonitor({ name: 'Twin A' });
+    const b = await collector.createMonitor({ name: 'Twin B' });
+    await ping(a, '/start?run_id=twin');
+    await ping(b, '/start?run_id=twin');
+    const ambiguous = await runCli(['runs', 'show', 'twin'], { env });
+    expect(ambiguous.exitCode).toBe(1);
+    expect(ambiguous.stderr).toMatch(/pass monitor=/);
+    const chosen = await runCli(['runs', 'show', 'twin', '--monitor', b.slug, '--json'], { env });
+    expect(JSON.parse(String(chosen.stdout)).monitor_id).toBe(b.id);
+  });
+});
+
+describe('runs ls paging and lookup', () => {
+  test('--before with the printed cursor walks every run exactly once; --since and --run-id filter', async () => {
+    const monitor = await collector.createMonitor({ name: 'Pager' });
+    const ids = Array.from({ length: 7 }, (_, i) => `page-${i}`);
+    // Sent concurrently, several land in the same millisecond: paging must still be exact.
+    await Promise.all(ids.map((id) => ping(monitor, `/start?run_id=${id}`)));
+
+    const seen: string[] = [];
+    let before: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const args = ['runs', 'ls', '--monitor', monitor.slug, '--limit', '3', '--json', ...(before ? ['--before', before] : [])];
+      const result = await runCli(args, { env });
+      expect(result.exitCode).toBe(0);
+      seen.push(...(JSON.parse(String(result.stdout)) as RunJson[]).map((r) => r.run_id));
+      const more = /^more runs: .* --before (\S+)$/m.exec(String(result.stderr));
+      if (!more) break;
+      before = more[1]!;
+    }
+    expect([...seen].sort()).toEqual([...ids].sort());
+    expect(seen).toHaveLength(7);
+
+    const table = await runCli(['runs', 'ls', '--monitor', monitor.slug, '--limit', '3'], { env });
+    expect(String(table.stdout)).toMatch(/^Older runs: drumbeats runs ls --monitor pager --limit 3 --before \d+\.\d+$/m);
+
+    const lookup = await runCli(['runs', 'ls', '--run-id', 'page-3', '--json'], { env });
+    expect((JSON.parse(String(lookup.stdout)) as RunJson[]).map((r) => [r.run_id, r.monitor_id])).toEqual([['page-3', monitor.id]]);
+
+    const future = await runCli(['runs', 'ls', '--monitor', monitor.slug, '--since', '2999-01-01', '--json'], { env });
+    expect(JSON.parse(String(future.stdout))).toEqual([]);
+    const recent = await runCli(['runs', 'ls', '--monitor', monitor.slug, '--since', '1h', '--json'], { env });
+    expect(JSON.parse(String(recent.stdout))).toHaveLength(7);
+    const old = await runCli(['runs', 'ls', '--monitor', monitor.slug, '--before', '1h', '--json'], { env });
+    expect(JSON.parse(String(old.stdout))).toEqual([]);
+  });
+
+  test('an unreadable time or cursor is a usage error', async () => {
+    const bad = await runCli(['runs', 'ls', '--since', 'last tuesday'], { env });
+    expect(bad.exitCode).toBe(2);
+    expect(String(bad.stderr)).toMatch(/^drumbeats: --since "last tuesday" is not a time/);
+    const cursor = await collector.apiRaw('GET', '/v1/runs?cursor=nonsense');
+    expect(cursor.status).toBe(400);
+    expect(cursor.json).toMatchObject({ error: { code: 'invalid_cursor' } });
+  });
+});
