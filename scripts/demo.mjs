@@ -42,7 +42,8 @@ const url = await new Promise((resolve, reject) => {
 const env = { ...process.env, DRUMBEATS_URL: url, DRUMBEATS_API_KEY: apiKey, PATH: `${binDir}:${process.env.PATH}` };
 
 function sh(command, args, options = {}) {
-  process.stdout.write(`\x1b[2m$ ${[command, ...args].join(' ')}\x1b[0m\n`);
+  const shown = [command, ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`));
+  process.stdout.write(`\x1b[2m$ ${shown.join(' ')}\x1b[0m\n`);
   const result = spawnSync(command, args, { stdio: options.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', env: { ...env, ...options.env }, cwd: root, encoding: 'utf8' });
   if (result.error) throw result.error;
   if (!options.capture) process.stdout.write(`\x1b[2m(exit ${result.status ?? result.signal})\x1b[0m\n`);
