@@ -296,24 +296,6 @@ DRUMBEATS_DEBUG=1 prints stack traces; NO_COLOR=1 / FORCE_COLOR=1 turn colour of
       completionCommand(program, shell);
     });
 
-  program
-    .command('export')
-    .description('write pings as CSV (RFC 4180, UTC times), oldest first; streams any number of pings')
-    .option('--monitor <id|slug>', 'only this monitor')
-    .option('--since <when>', 'only pings received since: 2h, 7d, yesterday, 2026-12-01, an ISO time')
-    .option('--until <when>', 'only pings received before this time')
-    .addOption(new Option('--kind <kind>', 'only this kind of ping').choices(['start', 'log', 'success', 'failure']))
-    .option('--q <words>', 'only pings whose message or payload contains these words (prefix match)')
-    .option('-o, --output <file>', 'write to this file instead of stdout')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ drumbeats export --monitor stripe-webhooks --since 7d > pings.csv\n  $ drumbeats export --kind failure --q timeout -o failures.csv',
-    )
-    .action(async (opts: { monitor?: string; since?: string; until?: string; kind?: string; q?: string; output?: string }, command: Command) => {
-      const { exportCommand } = await import('./commands/export.ts');
-      await exportCommand(client(command), opts);
-    });
-
   return program;
 }
 
