@@ -97,6 +97,35 @@ describe('forwarding', () => {
   });
 });
 
+function hasScript(): boolean {
+  try {
+    return execaSync('script', ['-qfec', 'true', '/dev/null'], { reject: false, stdin: 'ignore' }).exitCode === 0;
+  } catch {
+    return false;
+  }
+}
+
+describe('in a terminal', () => {
+  test.skipIf(!hasScript())('Ctrl-C typed in a terminal reaches the job exactly once; the wrapper exits 130', async () => {
+    // util-linux script(1) gives the wrapper a pseudo-terminal; writing ^C to it is a real Ctrl-C.
+    const command = `${process.execPath} ${BIN} run --monitor ${MON} --url ${collector.url} -- ${process.execPath} ${fixture('trap.mjs')}; echo "exit=$?"`;
+    const term = execa('script', ['-qfec', command, '/dev/null'], {
+      reject: false,
+      stdin: 'pipe',
+      env: { DRUMBEATS_SPOOL_DIR: tempDir(), DRUMBEATS_URL: '', DRUMBEATS_MONITOR: '' },
+      timeout: 20_000,
+    });
+    await waitForOutput(term.stdout, 'ready');
+    term.stdin!.write('\x03');
+    const result = await term;
+    const lines = String(result.stdout).split(/\r?\n/).filter((l) => l !== '');
+    expect(lines.filter((l) => l.endsWith('got SIGINT'))).toHaveLength(1);
+    expect(lines).toContain('cleanup');
+    expect(lines.at(-1)).toBe('exit=130');
+    expect(collector.pings().at(-1)!.query).toMatchObject({ reason: 'signal', signal: 'SIGINT', exit_code: '130' });
+  });
+});
+
 // Needs root (or user namespaces) and util-linux unshare: skipped where unavailable.
 function pidNamespaceWorks(): boolean {
   try {
