@@ -3,7 +3,7 @@
 // are one warning on stderr, never a different exit code.
 
 import { isatty } from 'node:tty';
-import { decideOutcome, STOP_SIGNALS, type SignalInfo } from '../core/outcome.ts';
+import { decideOutcome, STOP_SIGNALS, type Outcome, type SignalInfo } from '../core/outcome.ts';
 import { compileMilestonePattern, MilestoneScanner } from '../core/milestone.ts';
 import { OutputTail } from '../core/output-tail.ts';
 import type { ClientConfig } from '../core/client-config.ts';
@@ -63,14 +63,28 @@ export async function runJob({ options, config, spoolDir, runId, warner }: RunJo
     if (!fromKeyboard) job?.signal(name);
   });
 
+  // Our own stdout/stderr may be closed pipes (`| head`): an EPIPE there must
+  // never crash the wrapper and change the job's exit status.
+  const ignore = (): void => undefined;
+  process.stdout.on('error', ignore);
+  process.stderr.on('error', ignore);
+
   // Start the job before anything else: nothing may delay it.
+  let capture = true;
   job = superviseJob({
     command: options.command,
     ownGroup,
     onOutput(stream, chunk) {
-      tail?.push(stream, chunk);
-      if (stream === 'out' && milestones !== null && queue !== null) {
-        for (const message of milestones.push(chunk)) queue.enqueue('log', { message });
+      if (!capture) return;
+      try {
+        tail?.push(stream, chunk);
+        if (stream === 'out' && milestones !== null && queue !== null) {
+          for (const message of milestones.push(chunk)) queue.enqueue('log', { message });
+        }
+      } catch (err) {
+        // A bug in reporting must not take the job down with it.
+        capture = false;
+        warner.warn(`output capture stopped: ${(err as Error).message}`);
       }
     },
   });
@@ -128,21 +142,10 @@ export async function runJob({ options, config, spoolDir, runId, warner }: RunJo
 
     const outcome = decideOutcome({ end, timeoutMs: timedOut ? options.timeoutMs : null, stopSignal });
     if (end.kind === 'spawn_error' && !options.quiet) process.stderr.write(`drumbeats: ${outcome.message}\n`);
-    if (queue !== null) {
-      if (milestones !== null) for (const message of milestones.finish()) queue.enqueue('log', { message });
-      const text = tail?.render().text ?? '';
-      queue.enqueue(
-        outcome.action,
-        {
-          exit_code: String(outcome.exitCode),
-          duration_ms: String(Math.round(durationMs)),
-          ...(outcome.reason !== null && { reason: outcome.reason }),
-          ...(outcome.signal !== null && { signal: outcome.signal }),
-          ...(outcome.message !== null && { message: outcome.message }),
-        },
-        text === '' ? null : text,
-      );
-      await queue.settle();
+    try {
+      if (queue !== null) await reportEnd(queue, outcome, durationMs, capture ? milestones : null, capture ? tail : null);
+    } catch (err) {
+      warner.warn(`reporting failed: ${(err as Error).message}`);
     }
     return outcome.exitCode;
   } finally {
@@ -153,4 +156,28 @@ export async function runJob({ options, config, spoolDir, runId, warner }: RunJo
     spoolDeadline.dispose();
     releaseSignals();
   }
+}
+
+// Last milestones, then the terminal ping; waits until delivered or spooled.
+async function reportEnd(
+  queue: PingQueue,
+  outcome: Outcome,
+  durationMs: number,
+  milestones: MilestoneScanner | null,
+  tail: OutputTail | null,
+): Promise<void> {
+  if (milestones !== null) for (const message of milestones.finish()) queue.enqueue('log', { message });
+  const text = tail?.render().text ?? '';
+  queue.enqueue(
+    outcome.action,
+    {
+      exit_code: String(outcome.exitCode),
+      duration_ms: String(Math.round(durationMs)),
+      ...(outcome.reason !== null && { reason: outcome.reason }),
+      ...(outcome.signal !== null && { signal: outcome.signal }),
+      ...(outcome.message !== null && { message: outcome.message }),
+    },
+    text === '' ? null : text,
+  );
+  await queue.settle();
 }
