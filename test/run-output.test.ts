@@ -5,7 +5,7 @@
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { FAKE_MONITOR_ID, refusedUrl, startFakeCollector, type FakeCollector } from './fixtures/fake-collector.ts';
-import { cli, fixture, removeTempDirs } from './fixtures/wrap.ts';
+import { cli, fixture, removeTempDirs, startCli } from './fixtures/wrap.ts';
 
 let collector: FakeCollector;
 const MON = FAKE_MONITOR_ID;
@@ -63,6 +63,19 @@ describe('passthrough', () => {
     expect(result.stdout.toString()).toBe('out line 1\nout line 3\nout line 5\n');
     expect(result.stderr).toBe('err line 2\nerr line 4\nerr line 6\n');
     expect(storedTail()).toBe('[out] out line 1\n[err] err line 2\n[out] out line 3\n[err] err line 4\n[out] out line 5\n[err] err line 6\n');
+  });
+});
+
+describe('closed stdout', () => {
+  test("drumbeats run -- job | head: the job's writes fail as unwrapped, the wrapper keeps its status", async () => {
+    const wrapper = startCli(['run', '--monitor', MON, '--url', collector.url, '--', 'sh', '-c', 'seq 1 10000000; echo "seq ended" >&2; exit 3']);
+    await new Promise<void>((resolve) => wrapper.stdout!.once('data', () => resolve()));
+    wrapper.stdout!.destroy();
+    const result = await wrapper;
+    expect(result.exitCode).toBe(3);
+    // seq stopped (SIGPIPE or a write error) long before ten million lines, then sh went on.
+    expect(Buffer.from(result.stderr).toString()).toMatch(/(^|\n)seq ended\n$/);
+    expect(collector.pings().at(-1)!.query.exit_code).toBe('3');
   });
 });
 

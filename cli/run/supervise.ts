@@ -101,7 +101,7 @@ function passThrough(
 ): Promise<void> {
   let destOpen = true;
   // If our own stdout goes away (`drumbeats run -- job | head`), stop reading
-  // the job's pipe so the job sees EPIPE/SIGPIPE just as it would unwrapped.
+  // the job's pipe so its next writes fail just as they would unwrapped.
   const onDestError = (): void => {
     destOpen = false;
     src.destroy();
