@@ -240,7 +240,7 @@ describe('the spool', () => {
     expect(spooled(spool).map((r) => r.action)).toEqual(['start', 'log', 'failure']);
     const server = await startFakeCollector(undefined, Number(new URL(down).port));
     try {
-      const second = await cli(['run', '--monitor', FAKE_MONITOR_ID, '--url', down, '--run-id', 'second', '--', 'sleep', '0.5'], { spoolDir: spool });
+      const second = await cli(['run', '--monitor', FAKE_MONITOR_ID, '--url', down, '--run-id', 'second', '--', 'sleep', '1'], { spoolDir: spool });
       expect(second.exitCode).toBe(0);
       expect(second.ms).toBeLessThan(4000);
       const ofRun = (id: string) => server.pings().filter((p) => p.query.run_id === id);
