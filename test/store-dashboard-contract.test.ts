@@ -102,6 +102,20 @@ describe.each(Object.entries(implementations))('%s store: dashboard', (_name, op
     await store.close();
   });
 
+  test('recent runs carry events as far back as the newest clean success', async () => {
+    const { store, job } = await setup();
+    await store.recordPing(incoming(job, 'failure', 'old-failure'), T0);
+    await store.recordPing(incoming(job, 'success', 'clean'), T0 + MIN);
+    await store.recordPing(incoming(job, 'failure', 'new-failure'), T0 + 2 * MIN);
+    const runs = (await store.listRecentRunsByMonitor(10)).get(job.id)!;
+    expect(runs.map((r) => [r.runId, r.events.map((e) => e.type)])).toEqual([
+      ['new-failure', ['FAILED']],
+      ['clean', []],
+      ['old-failure', []],
+    ]);
+    await store.close();
+  });
+
   test('history: newest first, full-text over payloads and messages, kind and time filters, cursor paging', async () => {
     const { store, job, other } = await setup();
     await store.recordPing(incoming(job, 'start', 'r1', { payload: '{"event":"invoice.paid","id":"evt_1"}' }), T0);

@@ -20,20 +20,18 @@ interface BucketRow {
   duration_count: number;
 }
 
-/** A run row as the overview reads it. */
-export interface RecentRunRow {
-  pk: number;
-  monitor_id: string;
-  run_id: string;
-  status: 'running' | 'success' | 'failed';
-  first_seen_at: number;
-  started_at: number | null;
-  duration_ms: number | null;
-  deadline_at: number | null;
-}
+/** A run as the overview reads it (a raw row, in the recentRuns column order). */
+export type RecentRunRow = [
+  pk: number,
+  runId: string,
+  status: 'running' | 'success' | 'failed',
+  firstSeenAt: number,
+  startedAt: number | null,
+  durationMs: number | null,
+  deadlineAt: number | null,
+];
 
 export interface RecentEventRow {
-  run_pk: number;
   type: string;
   at: number;
   detail: string | null;
@@ -53,13 +51,13 @@ export function prepareDashboardStatements(db: Db) {
         duration_count = duration_count + excluded.duration_count`),
     buckets: s(`SELECT bucket_start, starts, logs, successes, failures, auto_failed, duration_sum_ms, duration_count
       FROM ping_buckets WHERE monitor_id = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start`),
-    // The correlated subquery walks runs_by_monitor_time once per monitor: 100 index steps each.
-    recentRuns: s(`SELECT r.pk, r.monitor_id, r.run_id, r.status, r.first_seen_at, r.started_at, r.duration_ms, r.deadline_at
-      FROM monitors m JOIN runs r ON r.pk IN (
-        SELECT pk FROM runs WHERE monitor_id = m.id ORDER BY first_seen_at DESC, pk DESC LIMIT @per)`),
-    recentEvents: s(`SELECT e.run_pk, e.type, e.at, e.detail
-      FROM monitors m JOIN run_events e ON e.run_pk IN (
-        SELECT pk FROM runs WHERE monitor_id = m.id ORDER BY first_seen_at DESC, pk DESC LIMIT @per)`),
+    // Per monitor, one walk down runs_by_monitor_time: `per` index steps, no sort.
+    monitorIds: s('SELECT id FROM monitors'),
+    // Raw rows (arrays): for 500 monitors x 100 runs, building row objects in
+    // the driver costs more than reading the rows.
+    recentRuns: s(`SELECT pk, run_id, status, first_seen_at, started_at, duration_ms, deadline_at
+      FROM runs WHERE monitor_id = ? ORDER BY first_seen_at DESC, pk DESC LIMIT ?`).raw(true),
+    eventsOfRun: s('SELECT type, at, detail FROM run_events WHERE run_pk = ? ORDER BY at, type'),
     maxSeq: s('SELECT COALESCE(MAX(seq), 0) AS seq FROM pings'),
   };
 }
@@ -129,10 +127,12 @@ export function selectPingHistory(db: Db, filter: PingSearch, limit: number, cur
 }
 
 /**
- * Pages of matching pings in arrival order with seq in (after, upTo]. A
- * search walks the FTS index in rowid order, so every page costs its own
- * rows, not a re-run of the whole match. Each page is read to the end before
- * it is handed out: an open cursor would block the store's writes.
+ * Pages of the pings stored when the export began (seq <= its max then):
+ * one monitor's in receive-time order, otherwise in arrival order. A search
+ * walks the FTS index in rowid order. Each page continues from where the last
+ * one ended through an index, so a page costs its own rows, never a re-run of
+ * the whole match; and each is read to the end before it is handed out: an
+ * open cursor would block the store's writes.
  */
 export function* iterateExportPages(
   db: Db,
@@ -150,17 +150,25 @@ export function* iterateExportPages(
     sql = `SELECT p.* FROM ping_search s JOIN pings p ON p.seq = s.rowid
       WHERE ping_search MATCH @match AND s.rowid > @after AND s.rowid <= @up_to
       ${where.map((w) => `AND ${w}`).join(' ')} ORDER BY s.rowid LIMIT @limit`;
+  } else if (filter.monitorId !== undefined) {
+    // One monitor: walk pings_by_monitor_time from where the last page ended, in
+    // receive-time order like the history (seq breaks ties and is the index's rowid).
+    sql = `SELECT p.* FROM pings p WHERE (p.received_at, p.seq) > (@after_at, @after) AND p.seq <= @up_to
+      ${where.map((w) => `AND ${w}`).join(' ')} ORDER BY p.received_at, p.seq LIMIT @limit`;
   } else {
     sql = `SELECT p.* FROM pings p WHERE p.seq > @after AND p.seq <= @up_to
       ${where.map((w) => `AND ${w}`).join(' ')} ORDER BY p.seq LIMIT @limit`;
   }
   const statement = db.prepare(sql);
   let after = 0;
+  let afterAt = -1;
   for (;;) {
-    const page: Array<{ seq: number }> = [];
-    for (const row of statement.iterate({ ...params, after }) as IterableIterator<{ seq: number }>) page.push(row);
+    const page: Array<{ seq: number; received_at: number }> = [];
+    const rows = statement.iterate({ ...params, after, after_at: afterAt }) as IterableIterator<{ seq: number; received_at: number }>;
+    for (const row of rows) page.push(row);
     if (page.length === 0) return;
     after = page.at(-1)!.seq;
+    afterAt = page.at(-1)!.received_at;
     yield page;
     if (page.length < pageSize) return;
   }

@@ -397,27 +397,19 @@ export class SqliteStore implements Store {
   }
 
   async listRecentRunsByMonitor(perMonitor: number): Promise<Map<string, RecentRun[]>> {
-    const rows = this.#dash.recentRuns.all({ per: perMonitor }) as RecentRunRow[];
-    const events = new Map<number, RunEvent[]>();
-    for (const e of this.#dash.recentEvents.all({ per: perMonitor }) as RecentEventRow[]) {
-      const list = events.get(e.run_pk) ?? [];
-      list.push({ type: e.type as EventType, at: e.at, detail: e.detail });
-      events.set(e.run_pk, list);
-    }
-    rows.sort((a, b) => b.first_seen_at - a.first_seen_at || b.pk - a.pk);
     const byMonitor = new Map<string, RecentRun[]>();
-    for (const row of rows) {
-      const list = byMonitor.get(row.monitor_id) ?? [];
-      list.push({
-        runId: row.run_id,
-        status: row.status,
-        firstSeenAt: row.first_seen_at,
-        startedAt: row.started_at,
-        durationMs: row.duration_ms,
-        deadlineAt: row.deadline_at,
-        events: (events.get(row.pk) ?? []).sort((a, b) => a.at - b.at),
-      });
-      byMonitor.set(row.monitor_id, list);
+    for (const { id } of this.#dash.monitorIds.all() as Array<{ id: string }>) {
+      const rows = this.#dash.recentRuns.all(id, perMonitor) as RecentRunRow[];
+      if (rows.length === 0) continue;
+      const runs: RecentRun[] = [];
+      // Events only as far back as open events reach: one probe per run until a clean success.
+      let probing = true;
+      for (const [pk, runId, status, firstSeenAt, startedAt, durationMs, deadlineAt] of rows) {
+        const events = probing ? (this.#dash.eventsOfRun.all(pk) as RecentEventRow[]).map((e) => ({ ...e, type: e.type as EventType })) : [];
+        if (status === 'success' && events.length === 0) probing = false;
+        runs.push({ runId, status, firstSeenAt, startedAt, durationMs, deadlineAt, events });
+      }
+      byMonitor.set(id, runs);
     }
     return byMonitor;
   }

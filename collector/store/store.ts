@@ -159,7 +159,12 @@ export interface Store {
 
   /** Pre-aggregated 30-minute buckets of a monitor with start in [from, to), ascending; empty buckets absent. */
   listPingBuckets(monitorId: string, from: number, to: number): Promise<PingBucket[]>;
-  /** Each monitor's latest `perMonitor` runs, newest first, keyed by monitor id (monitors without runs absent). */
+  /**
+   * Each monitor's latest `perMonitor` runs, newest first, keyed by monitor id
+   * (monitors without runs absent). Events are loaded only as far back as open
+   * events reach: for the newest runs up to and including the newest success
+   * that has none; older runs carry an empty list.
+   */
   listRecentRunsByMonitor(perMonitor: number): Promise<Map<string, RecentRun[]>>;
   /** Ping history, newest first, `limit` at a time after `cursor`. */
   searchPings(filter: PingSearch, limit: number, cursor?: PingCursor): Promise<StoredPing[]>;
