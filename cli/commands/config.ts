@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import type { MonitorJson } from '../../shared/protocol.ts';
 import { callApi } from '../api-client.ts';
 import { CONFIG_FILE_NAME, configDir, configFilePath, readConfigFile } from '../config-file.ts';
-import { CONFIG_KEYS, checkConfigValue, maskSecret, resolveSettings, type ConfigKey, type Settings } from '../core/settings.ts';
+import { CONFIG_KEYS, checkConfigValue, maskSecret, resolveSettings, type ConfigKey } from '../core/settings.ts';
 import { CliError, EXIT } from '../errors.ts';
 
 type Store = { get(key: string): unknown; set(key: string, value: unknown): void; delete(key: string): void };
@@ -132,11 +132,6 @@ export async function login(
   conf.set('api_key', checkedKey.value);
   const seen = monitors === null ? 'not checked (--no-verify)' : `key accepted, ${monitors.length} monitor${monitors.length === 1 ? '' : 's'}`;
   process.stdout.write(`Logged in to ${checkedUrl.value}: ${seen}.\nSaved in ${configFilePath(env)} (readable by you only).\n`);
-}
-
-/** The settings the other commands use, for `status`. */
-export function describeSources(settings: Settings): string {
-  return `url from ${settings.sources.url}, API key ${settings.sources.apiKey === null ? 'not set' : `from ${settings.sources.apiKey}`}`;
 }
 
 function knownKey(key: string): ConfigKey {
