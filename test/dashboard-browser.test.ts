@@ -226,3 +226,70 @@ describe.skipIf(!run)('dashboard in chromium', () => {
     await page.screenshot({ path: artifactPath('dashboard-login.png') });
   });
 });
+
+describe.skipIf(!run)('dashboard in chromium: local time across a DST change', () => {
+  // Europe/Berlin sprang forward at 2025-03-30T01:00Z: 02:00-03:00 local did not exist.
+  const BUCKET = 1_800_000;
+  const pings = [
+    ['2025-03-29T23:10:00Z', 'success'],
+    ['2025-03-30T00:10:00Z', 'success'],
+    ['2025-03-30T00:40:00Z', 'failure'],
+    ['2025-03-30T00:50:00Z', 'success'],
+    ['2025-03-30T01:10:00Z', 'success'],
+  ] as const;
+  let collector: TestCollector;
+  let browser: BrowserContext;
+  let monitorId = '';
+
+  beforeAll(async () => {
+    const dataDir = makeTempDir();
+    const { openSqliteStore } = await import('../collector/store/sqlite-store.ts');
+    const store = openSqliteStore(`${dataDir}/drumbeats.sqlite`);
+    const monitor = await store.createMonitor({ name: 'Billing sync', slug: 'billing-sync', minDurationMs: null, maxDurationMs: null }, Date.parse('2025-03-01T00:00:00Z'));
+    monitorId = monitor.id;
+    let n = 0;
+    for (const [at, kind] of pings) {
+      await store.recordPing(
+        { kind, monitorId, runId: `r${++n}`, pingId: `p${n}`, message: null, exitCode: null, durationMs: 1000, sentAt: null, late: false, reason: null, signal: null, payload: null, payloadSize: 0, truncated: false, contentType: null },
+        Date.parse(at),
+      );
+    }
+    await store.close();
+    collector = await startTestCollector({ dataDir });
+    browser = await launchBrowser({ timezoneId: 'Europe/Berlin' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await collector?.stop();
+  });
+
+  test('buckets are UTC, labels are Berlin wall time: 01:30 runs to 03:00, and no 02:00 tick', async () => {
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    await page.goto(collector.url);
+    await page.getByLabel('API key or password').fill(collector.apiKey);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByTestId('monitors-table').waitFor();
+    await page.goto(`${collector.url}/#/monitors/${monitorId}?range=24h&end=2025-03-30T11:00:00Z`);
+    const chart = page.getByTestId('analytics-chart');
+    await chart.waitFor();
+    const starts = [...new Set(pings.map(([at]) => Math.floor(Date.parse(at) / BUCKET) * BUCKET))];
+    await expect.poll(() => chart.locator('g.bar').count()).toBe(starts.length);
+    expect(await chart.locator('g.bar').evaluateAll((bars) => bars.map((b) => b.getAttribute('data-start')))).toEqual(
+      starts.map((s) => new Date(s).toISOString()),
+    );
+
+    await chart.locator('g.bar[data-start="2025-03-30T00:30:00.000Z"] .seg-success').hover();
+    const tip = page.getByTestId('chart-tooltip');
+    expect(await tip.locator('.tooltip-title').textContent()).toBe('Sun 30 Mar, 01:30–03:00');
+    expect([await tip.locator('[data-field="success"]').textContent(), await tip.locator('[data-field="failure"]').textContent()]).toEqual(['1', '1']);
+    await chart.locator('g.bar[data-start="2025-03-30T01:00:00.000Z"] .seg-success').hover();
+    expect(await tip.locator('.tooltip-title').textContent()).toBe('Sun 30 Mar, 03:00–03:30');
+
+    const labels = await chart.locator('g.tick text').allTextContents();
+    expect(labels).toContain('Sun 30 Mar');
+    expect(labels).toContain('03:00');
+    expect(labels).not.toContain('02:00');
+    await page.screenshot({ path: artifactPath('dashboard-dst-berlin.png') });
+  });
+});

@@ -49,7 +49,7 @@ function App() {
       </header>
       <main>
         {route.view === 'monitors' && <MonitorsView />}
-        {route.view === 'monitor' && <MonitorView monitorId={route.monitorId} />}
+        {route.view === 'monitor' && <MonitorView monitorId={route.monitorId} range={route.range} end={route.end} />}
         {route.view === 'run' && <RunView monitorId={route.monitorId} runId={route.runId} />}
         {route.view === 'not-found' && (
           <p class="empty">

@@ -1,21 +1,28 @@
-// Hash routing: #/ (monitors), #/monitors/<id>[/<section>], #/monitors/<id>/runs/<run_id>.
-// The hash never reaches the server, so the collector serves one page.
+// Hash routing: #/ (monitors), #/monitors/<id>[?range=7d&end=<ISO>],
+// #/monitors/<id>/runs/<run_id>. The hash never reaches the server, so the
+// collector serves one page; `end` pins the analytics to a past moment (a
+// link to "the chart as it was at the incident").
 
 import { useEffect, useState } from 'preact/hooks';
 
 export type Route =
   | { view: 'monitors' }
-  | { view: 'monitor'; monitorId: string }
+  | { view: 'monitor'; monitorId: string; range?: string; end?: string }
   | { view: 'run'; monitorId: string; runId: string }
   | { view: 'not-found'; path: string };
 
 /** The route a location hash names. */
 export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, '') || '/';
+  const [path = '/', search = ''] = (hash.replace(/^#/, '') || '/').split('?');
+  const params = new URLSearchParams(search);
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0) return { view: 'monitors' };
   if (parts[0] === 'monitors' && parts[1] !== undefined) {
-    if (parts.length === 2) return { view: 'monitor', monitorId: parts[1] };
+    if (parts.length === 2) {
+      const range = params.get('range');
+      const end = params.get('end');
+      return { view: 'monitor', monitorId: parts[1], ...(range && { range }), ...(end && { end }) };
+    }
     if (parts[2] === 'runs' && parts[3] !== undefined && parts.length === 4) {
       return { view: 'run', monitorId: parts[1], runId: parts[3] };
     }
@@ -28,8 +35,13 @@ export function href(route: Route): string {
   switch (route.view) {
     case 'monitors':
       return '#/';
-    case 'monitor':
-      return `#/monitors/${encodeURIComponent(route.monitorId)}`;
+    case 'monitor': {
+      const params = new URLSearchParams();
+      if (route.range) params.set('range', route.range);
+      if (route.end) params.set('end', route.end);
+      const search = params.toString();
+      return `#/monitors/${encodeURIComponent(route.monitorId)}${search === '' ? '' : `?${search}`}`;
+    }
     case 'run':
       return `#/monitors/${encodeURIComponent(route.monitorId)}/runs/${encodeURIComponent(route.runId)}`;
     case 'not-found':

@@ -5,7 +5,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AnalyticsRange } from '../../../shared/protocol.ts';
-import { gridValues, niceMax, stackHeights } from '../core/chart.ts';
+import { gridValues, niceMax, spreadTicks, stackHeights } from '../core/chart.ts';
 import { axisTicks, formatBucketSpan, formatDuration, formatPercent, type ChartBucket } from '../core/time.ts';
 
 const HEIGHT = 240;
@@ -30,9 +30,12 @@ export function AnalyticsChart({ buckets, range }: { buckets: ChartBucket[]; ran
   const slot = plotW / Math.max(1, buckets.length);
   const barW = Math.max(1, slot * (slot > 6 ? 0.72 : 0.9));
   const yMax = niceMax(Math.max(0, ...buckets.map((b) => b.success + b.failure + b.autoFailed)));
-  const ticks = axisTicks(
-    buckets.map((b) => b.start),
-    range,
+  const ticks = spreadTicks(
+    axisTicks(
+      buckets.map((b) => b.start),
+      range,
+    ).map((t) => ({ ...t, x: t.index * slot })),
+    72,
   );
 
   const onMove = (event: MouseEvent) => {
@@ -63,13 +66,13 @@ export function AnalyticsChart({ buckets, range }: { buckets: ChartBucket[]; ran
               <g key={v} class="grid">
                 <line x1={0} x2={plotW} y1={y} y2={y} />
                 <text x={-6} y={y} dy="0.32em" text-anchor="end">
-                  {Number.isInteger(v) ? v : v.toFixed(1)}
+                  {v}
                 </text>
               </g>
             );
           })}
           {ticks.map((t) => (
-            <g key={t.index} class={t.major ? 'tick major' : 'tick'} transform={`translate(${t.index * slot},0)`}>
+            <g key={t.index} class={t.major ? 'tick major' : 'tick'} transform={`translate(${t.x},0)`}>
               <line y1={0} y2={plotH + 4} />
               <text y={plotH + 16} x={2}>
                 {t.label}

@@ -16,7 +16,24 @@ export function stackHeights(values: readonly number[], yMax: number, height: nu
   return values.map((v) => (yMax <= 0 ? 0 : (v / yMax) * height));
 }
 
-/** Gridline values for an axis 0..yMax: four steps. */
+/** Gridline values for an axis 0..yMax: 2 to 5 whole-number steps when yMax allows. */
 export function gridValues(yMax: number): number[] {
-  return [0, 0.25, 0.5, 0.75, 1].map((f) => f * yMax);
+  const divisions = [4, 5, 2].find((d) => Number.isInteger(yMax / d)) ?? 1;
+  return Array.from({ length: divisions + 1 }, (_, i) => (i * yMax) / divisions);
+}
+
+/**
+ * Which ticks to label when each label needs `minGap` px: day changes first,
+ * then hours that do not crowd a label already kept. Input and output are in
+ * axis order.
+ */
+export function spreadTicks<T extends { x: number; major: boolean }>(ticks: readonly T[], minGap: number): T[] {
+  const kept: T[] = [];
+  for (const pass of [true, false]) {
+    for (const tick of ticks) {
+      if (tick.major !== pass) continue;
+      if (kept.every((k) => Math.abs(k.x - tick.x) >= minGap)) kept.push(tick);
+    }
+  }
+  return kept.sort((a, b) => a.x - b.x);
 }

@@ -8,13 +8,14 @@ import { DurationHistogram } from '../components/duration-histogram.tsx';
 import { PingHistory } from '../components/ping-history.tsx';
 import { RunsTable } from '../components/runs-table.tsx';
 import { ThresholdEditor } from '../components/threshold-editor.tsx';
-import { densifyBuckets, formatDuration, formatPercent } from '../core/time.ts';
+import { densifyBuckets, formatDateTime, formatDuration, formatPercent } from '../core/time.ts';
+import { href } from '../router.ts';
 import { useData } from '../use-data.ts';
 import { Status } from './monitors.tsx';
 
 const RANGES: AnalyticsRange[] = ['24h', '7d', '30d'];
 
-export function MonitorView({ monitorId }: { monitorId: string }) {
+export function MonitorView({ monitorId, range, end }: { monitorId: string; range?: string | undefined; end?: string | undefined }) {
   const monitor = useData(`monitor:${monitorId}`, () => api<MonitorJson>('GET', `/v1/monitors/${encodeURIComponent(monitorId)}`));
   if (!monitor.value) return <Status data={monitor} />;
   const m = monitor.value;
@@ -29,7 +30,12 @@ export function MonitorView({ monitorId }: { monitorId: string }) {
           <span class="mono">{m.slug}</span> · ping URL <code class="ping-url">{m.ping_url}</code>
         </p>
       </div>
-      <AnalyticsSection monitorId={m.id} />
+      <AnalyticsSection
+        key={`${range ?? ''}:${end ?? ''}`}
+        monitorId={m.id}
+        initialRange={RANGES.find((r) => r === range) ?? '24h'}
+        end={end !== undefined && !Number.isNaN(Date.parse(end)) ? end : undefined}
+      />
       <StatsSection monitor={m} onChanged={monitor.reload} />
       <div class="card section">
         <h2>Runs</h2>
@@ -43,11 +49,13 @@ export function MonitorView({ monitorId }: { monitorId: string }) {
   );
 }
 
-function AnalyticsSection({ monitorId }: { monitorId: string }) {
-  const [range, setRange] = useState<AnalyticsRange>('24h');
-  const data = useData(`analytics:${monitorId}:${range}`, () =>
-    api<AnalyticsJson>('GET', `/v1/monitors/${encodeURIComponent(monitorId)}/analytics${query({ range })}`),
-  60_000);
+function AnalyticsSection({ monitorId, initialRange, end }: { monitorId: string; initialRange: AnalyticsRange; end: string | undefined }) {
+  const [range, setRange] = useState<AnalyticsRange>(initialRange);
+  const data = useData(
+    `analytics:${monitorId}:${range}:${end ?? 'now'}`,
+    () => api<AnalyticsJson>('GET', `/v1/monitors/${encodeURIComponent(monitorId)}/analytics${query({ range, end })}`),
+    end === undefined ? 60_000 : undefined,
+  );
   const a = data.value;
   const finished = a ? a.totals.success + a.totals.failure : 0;
   return (
@@ -68,6 +76,12 @@ function AnalyticsSection({ monitorId }: { monitorId: string }) {
             {a.totals.success} success · {a.totals.failure} failure
             {a.totals.auto_failed > 0 && ` · ${a.totals.auto_failed} auto-failed`} · success rate{' '}
             {formatPercent(finished === 0 ? null : a.totals.success / finished)} · 30-minute buckets, local time
+            {end !== undefined && (
+              <>
+                {' '}
+                · ending {formatDateTime(Date.parse(a.to))} · <a href={href({ view: 'monitor', monitorId })}>back to now</a>
+              </>
+            )}
           </p>
           <AnalyticsChart buckets={densifyBuckets(a)} range={range} />
           <div class="legend small">
