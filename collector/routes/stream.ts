@@ -65,6 +65,8 @@ export async function registerStreamRoutes(app: FastifyInstance, { deps, feed }:
       try {
         do {
           again = false;
+          // Filtered: note the tip first, so a quiet monitor's cursor can skip past other monitors' items.
+          const tipBefore = monitor ? await readTip(store) : null;
           const [pings, events] = await Promise.all([
             store.listPings({ ...monitorFilter, afterSeq: cursor.pingSeq, limit: PAGE }),
             store.listRunEvents({ ...monitorFilter, afterId: cursor.eventId, limit: PAGE }),
@@ -80,6 +82,10 @@ export async function registerStreamRoutes(app: FastifyInstance, { deps, feed }:
             chunk += `id: ${id}\nevent: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
           }
           cursor = merged.cursor;
+          if (tipBefore && !cut.pings && !cut.events) {
+            // Every match up to the tip was read and sent: later reads need not scan those rows again.
+            cursor = { pingSeq: Math.max(cursor.pingSeq, tipBefore.pingSeq), eventId: Math.max(cursor.eventId, tipBefore.eventId) };
+          }
           if (chunk !== '' && !res.write(chunk)) await drained(res);
           if (cut.pings || cut.events) again = true;
         } while (again && !closed);
@@ -91,8 +97,10 @@ export async function registerStreamRoutes(app: FastifyInstance, { deps, feed }:
       }
     };
 
+    // The keepalive also carries the cursor (an id-only event): a filtered client that saw
+    // nothing for a while resumes from here, not from its last item.
     const keepalive = setInterval(() => {
-      if (!closed) res.write(': keepalive\n\n');
+      if (!closed && !reading) res.write(`: keepalive\nid: ${formatCursor(cursor)}\n\n`);
     }, KEEPALIVE_MS);
     keepalive.unref();
 
