@@ -113,6 +113,41 @@ export async function seedDashboard(dataDir: string, now: number): Promise<Seed>
       stripeBuckets.set(key, bucket);
     }
   }
+  // Steady background traffic between the bursts: a few quick successes, one timeout.
+  const background: Array<{ hoursAgo: number; ok: number; timeout?: boolean }> = [
+    { hoursAgo: 23, ok: 2 },
+    { hoursAgo: 19, ok: 3 },
+    { hoursAgo: 17.5, ok: 1 },
+    { hoursAgo: 16, ok: 2 },
+    { hoursAgo: 11.5, ok: 3 },
+    { hoursAgo: 10, ok: 2, timeout: true },
+    { hoursAgo: 9, ok: 4 },
+    { hoursAgo: 8, ok: 2 },
+    { hoursAgo: 4, ok: 3 },
+    { hoursAgo: 3.5, ok: 1 },
+    { hoursAgo: 1, ok: 2 },
+  ];
+  for (const slot of background) {
+    const base = Math.floor((now - slot.hoursAgo * HOUR) / BUCKET) * BUCKET + 5 * MIN;
+    for (let i = 0; i < slot.ok + (slot.timeout ? 1 : 0); i++) {
+      const runId = `evt_${String(++runNo).padStart(4, '0')}`;
+      const start = base + i * 90_000;
+      const failed = i >= slot.ok;
+      const duration = failed ? 6_500 : 1_100 + ((i * 377) % 900);
+      await ping(stripe, 'start', runId, start);
+      await ping(stripe, failed ? 'failure' : 'success', runId, start + duration, {
+        payload: failed ? JSON.stringify({ event: 'charge.succeeded', error: 'timeout talking to the ledger' }) : JSON.stringify({ event: 'charge.succeeded', id: runId }),
+      });
+      stripePings += 2;
+      const key = Math.floor((start + duration) / BUCKET) * BUCKET;
+      const bucket = stripeBuckets.get(key) ?? { success: 0, failure: 0, durations: [] };
+      if (failed) bucket.failure += 1;
+      else bucket.success += 1;
+      bucket.durations.push(duration);
+      stripeBuckets.set(key, bucket);
+    }
+  }
+
   // The payloads a dashboard must show as text, and a formula a spreadsheet must not run, in one run.
   const xssStart = now - 90 * MIN;
   await ping(stripe, 'start', 'evt_xss', xssStart);

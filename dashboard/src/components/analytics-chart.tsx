@@ -108,7 +108,7 @@ export function AnalyticsChart({ buckets, range }: { buckets: ChartBucket[]; ran
           class="tooltip"
           role="tooltip"
           data-testid="chart-tooltip"
-          style={{ left: `${Math.min(width - 230, Math.max(0, PAD.left + hover * slot + slot / 2 - 110))}px` }}
+          style={{ left: `${tooltipLeft(PAD.left + hover * slot, slot, width)}px` }}
         >
           <div class="tooltip-title">{formatBucketSpan(hovered.start)}</div>
           {hovered.success + hovered.failure + hovered.autoFailed + hovered.starts + hovered.logs === 0 ? (
@@ -145,4 +145,12 @@ export function AnalyticsChart({ buckets, range }: { buckets: ChartBucket[]; ran
       )}
     </div>
   );
+}
+
+const TOOLTIP_WIDTH = 220;
+
+// Beside the hovered bucket, never over it: to the right, or to the left near the edge.
+function tooltipLeft(bucketX: number, slot: number, width: number): number {
+  const right = bucketX + slot + 12;
+  return right + TOOLTIP_WIDTH <= width ? right : Math.max(0, bucketX - 12 - TOOLTIP_WIDTH);
 }
