@@ -50,3 +50,13 @@ export function readConfigFile(env: NodeJS.ProcessEnv): ConfigValues {
   }
   return values;
 }
+
+/** The stored settings for the hot-path commands: a broken file is a warning, never a failure of the job. */
+export function readConfigFileOrWarn(env: NodeJS.ProcessEnv, warn: (message: string) => void): ConfigValues {
+  try {
+    return readConfigFile(env);
+  } catch (error) {
+    warn(`${(error as Error).message}; ignoring the config file`);
+    return {};
+  }
+}

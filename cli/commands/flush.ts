@@ -3,6 +3,7 @@
 // commander: node builtins only.
 
 import { homedir } from 'node:os';
+import { readConfigFileOrWarn } from '../config-file.ts';
 import { resolveClientConfig } from '../core/client-config.ts';
 import { parseFlushOptions } from '../core/ping-options.ts';
 import { Deadline } from '../run/deliver.ts';
@@ -45,7 +46,8 @@ export async function flushCommand(args: string[], env: NodeJS.ProcessEnv): Prom
     process.stdout.write(FLUSH_USAGE);
     return 0;
   }
-  const resolved = resolveClientConfig({ url: options.url, apiKey: options.apiKey, spoolDir: options.spoolDir }, env, env.HOME ?? homedir());
+  const resolved = resolveClientConfig({ url: options.url, apiKey: options.apiKey, spoolDir: options.spoolDir }, env, env.HOME ?? homedir(),
+    readConfigFileOrWarn(env, (m) => process.stderr.write(`drumbeats: ${m}\n`)));
   if ('error' in resolved) {
     process.stderr.write(`drumbeats: ${resolved.error}\n`);
     return 2;

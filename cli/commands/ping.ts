@@ -4,6 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
+import { readConfigFileOrWarn } from '../config-file.ts';
 import { resolveClientConfig } from '../core/client-config.ts';
 import { parsePingOptions } from '../core/ping-options.ts';
 import { runKeyOf } from '../core/ping-record.ts';
@@ -53,7 +54,8 @@ export async function pingCommand(args: string[], env: NodeJS.ProcessEnv): Promi
   }
   const warner = createWarner(process.stderr, options.quiet);
   const runId = options.runId ?? randomUUID();
-  const resolved = resolveClientConfig({ url: options.url, apiKey: options.apiKey, monitor: options.monitor }, env, env.HOME ?? homedir());
+  const resolved = resolveClientConfig({ url: options.url, apiKey: options.apiKey, monitor: options.monitor }, env, env.HOME ?? homedir(),
+    readConfigFileOrWarn(env, (m) => warner.warn(m)));
   try {
     if ('error' in resolved) warner.warn(`${resolved.error}; ping not sent`);
     else if (resolved.config.monitor === null) warner.warn('no monitor given (--monitor or DRUMBEATS_MONITOR); ping not sent');

@@ -3,6 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
+import { readConfigFileOrWarn } from '../config-file.ts';
 import { resolveClientConfig } from '../core/client-config.ts';
 import { parseRunOptions } from '../core/run-options.ts';
 import { exitIfStillRunningIn } from '../run/exit-guard.ts';
@@ -64,7 +65,8 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv): Promis
     return 0;
   }
   const warner = createWarner(process.stderr, options.quiet);
-  const resolved = resolveClientConfig({ url: options.url, apiKey: options.apiKey, monitor: options.monitor }, env, env.HOME ?? homedir());
+  const resolved = resolveClientConfig({ url: options.url, apiKey: options.apiKey, monitor: options.monitor }, env, env.HOME ?? homedir(),
+    readConfigFileOrWarn(env, (m) => warner.warn(m)));
   let config = null;
   if ('error' in resolved) warner.warn(`${resolved.error}; the job runs unmonitored`);
   else if (resolved.config.monitor === null) warner.warn('no monitor given (--monitor or DRUMBEATS_MONITOR); the job runs unmonitored');

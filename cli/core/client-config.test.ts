@@ -21,6 +21,14 @@ describe('resolveClientConfig', () => {
     }
   });
 
+  test.for<[string, ClientFlags, Record<string, string>, object]>([
+    ['config file below env', {}, { DRUMBEATS_API_KEY: 'envkey' }, { url: 'https://stored.example.com', apiKey: 'envkey' }],
+    ['flags above config file', { url: 'http://flag:1' }, {}, { url: 'http://flag:1', apiKey: 'storedkey' }],
+  ])('%s', ([, flags, env, expected]) => {
+    const result = resolveClientConfig(flags, env, '/home/u', { url: 'https://stored.example.com', api_key: 'storedkey' });
+    expect('config' in result && result.config).toMatchObject(expected);
+  });
+
   test.for(['ftp://host', 'not a url', 'http://host/?q=1', 'localhost:8417'])('refuses URL %s', (url) => {
     expect(resolveClientConfig({ url }, {}, '/home/u')).toHaveProperty('error');
   });

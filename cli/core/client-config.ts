@@ -1,5 +1,6 @@
 // Where the hot-path commands send pings and keep their spool: flag, then
-// environment, then default. Resolved once at the entry into a frozen object.
+// environment, then the config file (`drumbeats login`), then default.
+// Resolved once at the entry into a frozen object.
 
 export const DEFAULT_URL = 'http://127.0.0.1:8417';
 
@@ -19,19 +20,26 @@ export interface ClientFlags {
   spoolDir?: string | undefined;
 }
 
-/** Resolves the client configuration from flags and environment; `home` is the user's home directory. */
+/** Values kept in the config file (`drumbeats login` / `config set`). */
+export interface StoredSettings {
+  url?: string;
+  api_key?: string;
+}
+
+/** Resolves the client configuration from flags, environment and stored settings; `home` is the user's home directory. */
 export function resolveClientConfig(
   flags: ClientFlags,
   env: Readonly<Record<string, string | undefined>>,
   home: string,
+  stored: StoredSettings = {},
 ): { config: ClientConfig } | { error: string } {
-  const rawUrl = pick(flags.url, env.DRUMBEATS_URL) ?? DEFAULT_URL;
+  const rawUrl = pick(flags.url, env.DRUMBEATS_URL, stored.url) ?? DEFAULT_URL;
   const url = normaliseUrl(rawUrl);
   if (url === null) return { error: `invalid collector URL "${rawUrl}": use http://host:port or https://host` };
   return {
     config: Object.freeze({
       url,
-      apiKey: pick(flags.apiKey, env.DRUMBEATS_API_KEY) ?? null,
+      apiKey: pick(flags.apiKey, env.DRUMBEATS_API_KEY, stored.api_key) ?? null,
       monitor: pick(flags.monitor, env.DRUMBEATS_MONITOR) ?? null,
       spoolDir: pick(flags.spoolDir, env.DRUMBEATS_SPOOL_DIR) ?? defaultSpoolDir(env, home),
     }),
