@@ -151,7 +151,8 @@ describe.skipIf(!run)('dashboard in chromium', () => {
   });
 
   test('run timeline lists the steps in order and highlights the unusual gap', async () => {
-    await open(`#/monitors/${seed.invoice.id}/runs/${seed.slowRunId}`);
+    await open(`#/monitors/${seed.invoice.id}`);
+    await page.getByTestId('runs-table').getByRole('link', { name: seed.slowRunId }).click();
     const steps = page.getByTestId('timeline-steps');
     await steps.waitFor();
     const names = await steps.locator('tbody tr .step-name').allTextContents();
@@ -186,6 +187,19 @@ describe.skipIf(!run)('dashboard in chromium', () => {
     await expect.poll(() => history.locator('tbody tr').count()).toBe(10);
     expect(await history.locator('tbody tr .kind').allTextContents()).toEqual(Array(10).fill('failure'));
     await page.getByTestId('ping-history').screenshot({ path: artifactPath('dashboard-history.png') });
+
+    // "From" is local wall time (Berlin here): only pings received since then remain.
+    const since = now - 2.5 * 3600_000;
+    const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin', dateStyle: 'short', timeStyle: 'short' }).format(since);
+    await page.getByLabel('Search payloads and messages').fill('');
+    await page.getByLabel('Kind').selectOption('');
+    await page.getByLabel('From').fill(local.replace(' ', 'T'));
+    await page.getByRole('button', { name: 'Apply' }).click();
+    const sinceMinute = Math.floor(since / 60_000) * 60_000;
+    const expected = (await collector.api<{ pings: unknown[] }>('GET', `/v1/pings/history?monitor=${seed.stripe.id}&since=${new Date(sinceMinute).toISOString()}&limit=1000`)).pings.length;
+    expect(expected).toBeGreaterThan(0);
+    expect(expected).toBeLessThan(50);
+    await expect.poll(() => history.locator('tbody tr').count()).toBe(expected);
   });
 
   test('CSV export downloads what the filter shows: RFC 4180, formulas neutralised, numbers as numbers', async () => {
