@@ -150,6 +150,17 @@ describe.skipIf(!run)('dashboard in chromium', () => {
     await stats.screenshot({ path: artifactPath('dashboard-stats.png') });
   });
 
+  test('runs list: newest first, older pages on demand', async () => {
+    await open(`#/monitors/${seed.stripe.id}`);
+    const table = page.getByTestId('runs-table');
+    await table.waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(25);
+    await page.getByRole('button', { name: 'Older runs' }).click();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(50);
+    const ids = await table.locator('tbody tr td:first-child').allTextContents();
+    expect(new Set(ids).size).toBe(50);
+  });
+
   test('run timeline lists the steps in order and highlights the unusual gap', async () => {
     await open(`#/monitors/${seed.invoice.id}`);
     await page.getByTestId('runs-table').getByRole('link', { name: seed.slowRunId }).click();

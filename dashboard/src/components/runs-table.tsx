@@ -1,5 +1,7 @@
-// The runs of a monitor, newest first; each links to its timeline.
+// The runs of a monitor, newest first, older pages on demand; each run links
+// to its timeline.
 
+import { useState } from 'preact/hooks';
 import type { RunJson, RunListJson } from '../../../shared/protocol.ts';
 import { api, query } from '../api.ts';
 import { formatDateTime, formatDuration } from '../core/time.ts';
@@ -7,29 +9,45 @@ import { href } from '../router.ts';
 import { useData } from '../use-data.ts';
 import { EventChip, StatusBadge } from './badges.tsx';
 
+const PAGE = 25;
+
 export function RunsTable({ monitorId }: { monitorId: string }) {
-  const data = useData(`runs:${monitorId}`, () => api<RunListJson>('GET', `/v1/runs${query({ monitor: monitorId, limit: 25 })}`), 15_000);
+  const data = useData(`runs:${monitorId}`, () => api<RunListJson>('GET', `/v1/runs${query({ monitor: monitorId, limit: PAGE })}`), 15_000);
+  const [older, setOlder] = useState<{ runs: RunJson[]; cursor: string | null } | null>(null);
   if (!data.value) return <p class="muted">{data.error ?? 'Loading…'}</p>;
-  const runs = data.value.runs;
+  const runs = [...data.value.runs, ...(older?.runs ?? [])];
   if (runs.length === 0) return <p class="empty">No runs yet.</p>;
+  const cursor = older ? older.cursor : data.value.next_cursor;
+  const loadMore = async () => {
+    if (!cursor) return;
+    const next = await api<RunListJson>('GET', `/v1/runs${query({ monitor: monitorId, limit: PAGE, cursor })}`);
+    setOlder({ runs: [...(older?.runs ?? []), ...next.runs], cursor: next.next_cursor });
+  };
   return (
-    <table class="runs" data-testid="runs-table">
-      <thead>
-        <tr>
-          <th>Run</th>
-          <th>Status</th>
-          <th>Started</th>
-          <th class="num">Duration</th>
-          <th class="num">Exit</th>
-          <th>Events</th>
-        </tr>
-      </thead>
-      <tbody>
-        {runs.map((run) => (
-          <RunRow key={run.run_id} run={run} monitorId={monitorId} />
-        ))}
-      </tbody>
-    </table>
+    <>
+      <table class="runs" data-testid="runs-table">
+        <thead>
+          <tr>
+            <th>Run</th>
+            <th>Status</th>
+            <th>Started</th>
+            <th class="num">Duration</th>
+            <th class="num">Exit</th>
+            <th>Events</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((run) => (
+            <RunRow key={run.run_id} run={run} monitorId={monitorId} />
+          ))}
+        </tbody>
+      </table>
+      {cursor && (
+        <button type="button" class="secondary more" onClick={loadMore}>
+          Older runs
+        </button>
+      )}
+    </>
   );
 }
 
