@@ -51,12 +51,13 @@ export async function startCollector(config: CollectorConfig, out: (line: string
     },
     onError: (error) => app.log.error({ err: error }, 'watchdog sweep failed'),
   });
+  const dashboardDir = locateDashboardDir();
   const app = await buildApp({
     store,
     clock,
     watchdog,
     feed,
-    config: { apiKey, publicUrl: config.publicUrl, dashboardPassword: config.dashboardPassword, dashboardDir: locateDashboardDir() },
+    config: { apiKey, publicUrl: config.publicUrl, dashboardPassword: config.dashboardPassword, dashboardDir },
     logger: { level: config.logLevel },
   });
 
@@ -68,6 +69,7 @@ export async function startCollector(config: CollectorConfig, out: (line: string
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
   out(`drumbeats collector listening on ${url}`);
   out(`data: ${join(config.dataDir, DATABASE_FILE)}`);
+  out(dashboardDir === null ? 'dashboard: not built in this install (npm run build)' : `dashboard: ${url}/`);
 
   let closing: Promise<void> | null = null;
   return {

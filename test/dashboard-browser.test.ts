@@ -83,6 +83,7 @@ describe.skipIf(!run)('dashboard in chromium', () => {
     expect(await row('nightly-backup').locator('.badge').textContent()).toBe('failed');
     expect(await row('nightly-backup').getAttribute('class')).toContain('attention');
     expect(await row('nightly-backup').locator('.chip').allTextContents()).toEqual(['FAILED']);
+    expect(await row('nightly-backup').locator('a.chip-link').getAttribute('href')).toBe(`#/monitors/${seed.backup.id}/runs/backup-1`);
     expect(await row('image-resize').locator('.badge').textContent()).toBe('stuck');
     expect(await row('gdpr-export').locator('.badge').textContent()).toBe('no runs yet');
     expect(await row('invoice-workflow').innerText()).toContain('100%');

@@ -91,9 +91,15 @@ function MonitorRow({ row, now }: { row: MonitorOverviewJson; now: number }) {
           <span class="muted">—</span>
         ) : (
           <div class="chips">
-            {types.map((type) => (
-              <EventChip key={type} event={{ type, detail: `${row.open_events.filter((e) => e.type === type).length} open` }} />
-            ))}
+            {types.map((type) => {
+              const newest = row.open_events.find((e) => e.type === type)!;
+              const count = row.open_events.filter((e) => e.type === type).length;
+              return (
+                <a key={type} class="chip-link" href={href({ view: 'run', monitorId: row.monitor.id, runId: newest.run_id })}>
+                  <EventChip event={{ type, detail: `${count} open; newest in run ${newest.run_id}${newest.detail ? ` (${newest.detail})` : ''}` }} />
+                </a>
+              );
+            })}
           </div>
         )}
       </td>
