@@ -23,6 +23,7 @@ describe.skipIf(!run)('dashboard in chromium', () => {
   let browser: BrowserContext;
   let page: Page;
   const dialogs: string[] = [];
+  const pageErrors: string[] = [];
   const now = Date.now();
 
   beforeAll(async () => {
@@ -42,6 +43,11 @@ describe.skipIf(!run)('dashboard in chromium', () => {
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
+    });
+    // Uncaught errors and anything the CSP refused (expected 401s are not errors of the app).
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text())) pageErrors.push(message.text());
     });
   }, 60_000);
 
@@ -240,8 +246,10 @@ describe.skipIf(!run)('dashboard in chromium', () => {
     expect(searched.every((r) => r.kind === 'failure' && r.payload!.includes('card_declined'))).toBe(true);
   });
 
-  test('the CSP forbids inline script', async () => {
+  test('the CSP forbids inline script (and the app itself never trips it)', async () => {
     const response = await page.goto(collector.url);
+    await page.getByTestId('monitors-table').waitFor();
+    expect(pageErrors).toEqual([]);
     const csp = response!.headers()['content-security-policy']!;
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
@@ -253,6 +261,8 @@ describe.skipIf(!run)('dashboard in chromium', () => {
       return window.__inlineRan === true;
     })()`);
     expect(ran).toBe(false);
+    await expect.poll(() => pageErrors.some((e) => e.includes('Content Security Policy'))).toBe(true);
+    pageErrors.length = 0;
   });
 
   test('logout ends the session: the login returns and the old cookie no longer works', async () => {
