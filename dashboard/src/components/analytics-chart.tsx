@@ -11,6 +11,7 @@ import { axisTicks, formatBucketSpan, formatDuration, formatPercent, type ChartB
 const HEIGHT = 240;
 const PAD = { top: 12, right: 12, bottom: 28, left: 40 };
 
+/** The stacked-bar chart of a monitor's buckets, with its hover tooltip. */
 export function AnalyticsChart({ buckets, range }: { buckets: ChartBucket[]; range: AnalyticsRange }) {
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(900);

@@ -14,6 +14,7 @@ const W = 520;
 const H = 170;
 const PAD = { top: 10, right: 10, bottom: 30, left: 30 };
 
+/** Bars of run counts per duration bin, with the min/max thresholds marked. */
 export function DurationHistogram({ bins, minMs, maxMs }: { bins: Bin[]; minMs: number | null; maxMs: number | null }) {
   if (bins.length === 0) return <p class="muted">No finished runs with a duration yet.</p>;
   const plotW = W - PAD.left - PAD.right;

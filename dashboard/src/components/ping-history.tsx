@@ -20,6 +20,7 @@ interface Filter {
 const EMPTY: Filter = { q: '', kind: '', since: '', until: '' };
 const PAGE = 50;
 
+/** The searchable, filterable ping list of one monitor, with its CSV link. */
 export function PingHistory({ monitorId }: { monitorId: string }) {
   const [draft, setDraft] = useState<Filter>(EMPTY);
   const [filter, setFilter] = useState<Filter>(EMPTY);

@@ -11,6 +11,7 @@ import { EventChip, StatusBadge } from './badges.tsx';
 
 const PAGE = 25;
 
+/** A monitor's runs table with paging. */
 export function RunsTable({ monitorId }: { monitorId: string }) {
   const data = useData(`runs:${monitorId}`, () => api<RunListJson>('GET', `/v1/runs${query({ monitor: monitorId, limit: PAGE })}`), 15_000);
   const [older, setOlder] = useState<{ runs: RunJson[]; cursor: string | null } | null>(null);

@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 import { formatDuration } from '../core/time.ts';
 
+/** One duration threshold, shown and edited in place. */
 export function ThresholdEditor({
   label,
   field,

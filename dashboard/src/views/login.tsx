@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 
+/** The login form; calls onLoggedIn once the session cookie is set. */
 export function LoginView({ onLoggedIn }: { onLoggedIn: () => void }) {
   const [secret, setSecret] = useState('');
   const [error, setError] = useState<string | null>(null);

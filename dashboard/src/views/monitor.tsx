@@ -15,6 +15,7 @@ import { Status } from './monitors.tsx';
 
 const RANGES: AnalyticsRange[] = ['24h', '7d', '30d'];
 
+/** The page of one monitor (id or slug); `range` and `end` come from the link. */
 export function MonitorView({ monitorId, range, end }: { monitorId: string; range?: string | undefined; end?: string | undefined }) {
   const monitor = useData(`monitor:${monitorId}`, () => api<MonitorJson>('GET', `/v1/monitors/${encodeURIComponent(monitorId)}`));
   if (!monitor.value) return <Status data={monitor} />;

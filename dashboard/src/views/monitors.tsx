@@ -10,6 +10,7 @@ import { useData } from '../use-data.ts';
 
 const REFRESH_MS = 15_000;
 
+/** The monitors page, refreshed every 15 seconds. */
 export function MonitorsView() {
   const data = useData('overview', () => api<OverviewJson>('GET', '/v1/overview'), REFRESH_MS);
   const overview = data.value;

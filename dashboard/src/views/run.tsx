@@ -11,6 +11,7 @@ import { href } from '../router.ts';
 import { useData } from '../use-data.ts';
 import { Status } from './monitors.tsx';
 
+/** The page of one run: facts, timeline, output tail and pings. */
 export function RunView({ monitorId, runId }: { monitorId: string; runId: string }) {
   const data = useData(`run:${monitorId}:${runId}`, () =>
     api<RunDetailJson>('GET', `/v1/runs/${encodeURIComponent(runId)}${query({ monitor: monitorId })}`),
