@@ -48,7 +48,14 @@ export async function buildApp(appDeps: AppDeps): Promise<FastifyInstance> {
     feed: appDeps.feed ?? new LiveFeed(),
     auth:
       appDeps.auth ??
-      new Auth({ apiKey: appDeps.config.apiKey, dashboardPassword: appDeps.config.dashboardPassword ?? null }, appDeps.clock),
+      new Auth(
+        {
+          apiKey: appDeps.config.apiKey,
+          dashboardPassword: appDeps.config.dashboardPassword ?? null,
+          secureCookies: appDeps.config.publicUrl?.startsWith('https://') ?? false,
+        },
+        appDeps.clock,
+      ),
   };
   const app = Fastify({
     logger: deps.logger ?? false,

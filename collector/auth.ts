@@ -16,6 +16,8 @@ export interface AuthConfig {
   apiKey: string;
   /** When set, the dashboard also accepts this password at login. */
   dashboardPassword: string | null;
+  /** Mark session cookies Secure even on plain-HTTP requests (the collector is behind a TLS proxy). */
+  secureCookies?: boolean;
 }
 
 /** How a request was authenticated. */
@@ -37,6 +39,7 @@ export class Auth {
   readonly #apiKey: Buffer;
   readonly #password: Buffer | null;
   readonly #clock: () => number;
+  readonly #secureCookies: boolean;
   readonly #sessions = new Map<string, Session>();
   readonly #failures = new Map<string, { count: number; since: number }>();
 
@@ -44,6 +47,7 @@ export class Auth {
     this.#apiKey = digest(config.apiKey);
     this.#password = config.dashboardPassword ? digest(config.dashboardPassword) : null;
     this.#clock = clock;
+    this.#secureCookies = config.secureCookies ?? false;
   }
 
   /** onRequest hook: lets bearer or session callers through, else 401 (or 403 for a cross-site write). */
@@ -108,7 +112,7 @@ export class Auth {
     const id = randomBytes(32).toString('base64url');
     const session = { expiresAt: this.#clock() + SESSION_TTL_MS };
     this.#sessions.set(digest(id).toString('hex'), session);
-    reply.header('set-cookie', sessionCookie(id, Math.floor(SESSION_TTL_MS / 1000), request.protocol === 'https'));
+    reply.header('set-cookie', sessionCookie(id, Math.floor(SESSION_TTL_MS / 1000), this.#secureCookies || request.protocol === 'https'));
     return session;
   }
 
@@ -116,7 +120,7 @@ export class Auth {
   endSession(request: FastifyRequest, reply: FastifyReply): void {
     const id = readCookie(request.headers.cookie, SESSION_COOKIE);
     if (id) this.#sessions.delete(digest(id).toString('hex'));
-    reply.header('set-cookie', sessionCookie('', 0, request.protocol === 'https'));
+    reply.header('set-cookie', sessionCookie('', 0, this.#secureCookies || request.protocol === 'https'));
   }
 
   #sweep(): void {
@@ -133,7 +137,9 @@ export class Auth {
 
 /**
  * CSRF guard for cookie-authenticated writes: the custom header, and an
- * Origin (when sent) equal to the collector's own.
+ * Origin (when sent) naming the host the request was sent to. The scheme is
+ * not compared: behind a TLS-terminating proxy the browser says https while
+ * the collector sees http.
  */
 export function checkSameOrigin(request: FastifyRequest): void {
   if (!UNSAFE_METHODS.has(request.method)) return;
@@ -141,8 +147,18 @@ export function checkSameOrigin(request: FastifyRequest): void {
     throw new HttpError(403, 'csrf', `state-changing dashboard requests must send "${CSRF_HEADER}: 1"`);
   }
   const origin = request.headers.origin;
-  if (origin !== undefined && origin !== `${request.protocol}://${request.host}`) {
+  if (origin !== undefined && originHost(origin) !== request.host.toLowerCase()) {
     throw new HttpError(403, 'csrf', 'cross-origin request refused');
+  }
+}
+
+/** The host[:port] of an Origin header, lower-cased; null for "null" or garbage. */
+export function originHost(origin: string): string | null {
+  try {
+    const url = new URL(origin);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.host.toLowerCase() : null;
+  } catch {
+    return null;
   }
 }
 
