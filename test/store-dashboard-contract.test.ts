@@ -91,28 +91,43 @@ describe.each(Object.entries(implementations))('%s store: dashboard', (_name, op
     await store.close();
   });
 
-  test('recent runs by monitor: newest first, capped per monitor, with events', async () => {
+  test('recent runs by monitor: newest first, capped per monitor, with details and events where the overview looks', async () => {
     const { store, job, other } = await setup();
-    for (let i = 0; i < 5; i++) await store.recordPing(incoming(job, 'failure', `r${i}`), T0 + i * MIN);
+    for (let i = 0; i < 5; i++) await store.recordPing(incoming(job, 'failure', `r${i}`, { durationMs: 100 + i }), T0 + i * MIN);
     await store.recordPing(incoming(other, 'start', 'o1'), T0);
     const recent = await store.listRecentRunsByMonitor(3);
-    expect(recent.get(job.id)?.map((r) => r.runId)).toEqual(['r4', 'r3', 'r2']);
-    expect(recent.get(job.id)?.[0]).toMatchObject({ status: 'failed', events: [{ type: 'FAILED', at: T0 + 4 * MIN }] });
-    expect(recent.get(other.id)).toMatchObject([{ runId: 'o1', status: 'running', events: [] }]);
+    expect(recent.get(job.id)?.map((r) => [r.status, r.durationMs, r.detail?.runId])).toEqual([
+      ['failed', 104, 'r4'],
+      ['failed', 103, 'r3'],
+      ['failed', 102, 'r2'],
+    ]);
+    expect(recent.get(job.id)?.[0]?.detail).toEqual({
+      runId: 'r4',
+      firstSeenAt: T0 + 4 * MIN,
+      startedAt: null,
+      deadlineAt: null,
+      events: [{ type: 'FAILED', at: T0 + 4 * MIN, detail: 'failure_ping' }],
+    });
+    expect(recent.get(other.id)).toEqual([
+      { status: 'running', durationMs: null, detail: { runId: 'o1', firstSeenAt: T0, startedAt: T0, deadlineAt: null, events: [] } },
+    ]);
     await store.close();
   });
 
-  test('recent runs carry events as far back as the newest clean success', async () => {
+  test('recent runs: details down to the newest clean success, and for every running run', async () => {
     const { store, job } = await setup();
-    await store.recordPing(incoming(job, 'failure', 'old-failure'), T0);
-    await store.recordPing(incoming(job, 'success', 'clean'), T0 + MIN);
-    await store.recordPing(incoming(job, 'failure', 'new-failure'), T0 + 2 * MIN);
+    await store.recordPing(incoming(job, 'start', 'stuck'), T0);
+    await store.recordPing(incoming(job, 'failure', 'old-failure'), T0 + MIN);
+    await store.recordPing(incoming(job, 'success', 'clean'), T0 + 2 * MIN);
+    await store.recordPing(incoming(job, 'failure', 'new-failure'), T0 + 3 * MIN);
     const runs = (await store.listRecentRunsByMonitor(10)).get(job.id)!;
-    expect(runs.map((r) => [r.runId, r.events.map((e) => e.type)])).toEqual([
-      ['new-failure', ['FAILED']],
-      ['clean', []],
-      ['old-failure', []],
+    expect(runs.map((r) => [r.status, r.detail?.runId ?? null, r.detail?.events.map((e) => e.type) ?? null])).toEqual([
+      ['failed', 'new-failure', ['FAILED']],
+      ['success', 'clean', []],
+      ['failed', null, null],
+      ['running', 'stuck', []],
     ]);
+    expect(runs[3]?.detail?.deadlineAt).toBe(T0 + 10 * MIN);
     await store.close();
   });
 

@@ -1,10 +1,17 @@
 import { describe, expect, test } from 'vitest';
-import { isStuck, openEvents, summarizeMonitor, type RecentRun } from './monitor-overview.ts';
+import { isStuck, needsDetail, openEvents, summarizeMonitor, type RecentRun, type RunDetail } from './monitor-overview.ts';
 
 const T0 = Date.parse('2025-06-01T12:00:00Z');
 
-function run(runId: string, status: RecentRun['status'], extra: Partial<RecentRun> = {}): RecentRun {
-  return { runId, status, firstSeenAt: T0, startedAt: T0, durationMs: null, deadlineAt: null, events: [], ...extra };
+type RunFields = { durationMs?: number | null } & Partial<RunDetail>;
+
+function run(runId: string, status: RecentRun['status'], extra: RunFields = {}): RecentRun {
+  const { durationMs = null, ...detail } = extra;
+  return { status, durationMs, detail: { runId, firstSeenAt: T0, startedAt: T0, deadlineAt: null, events: [], ...detail } };
+}
+
+function bare(status: RecentRun['status'], durationMs: number | null = null): RecentRun {
+  return { status, durationMs, detail: null };
 }
 
 describe('isStuck', () => {
@@ -17,7 +24,7 @@ describe('isStuck', () => {
     ['no deadline, 3 x p95 passed', run('a', 'running'), 30_000, T0 + 90_001, true],
     ['no deadline, short p95: at least a minute', run('a', 'running'), 1000, T0 + 59_000, false],
   ] as const)('%s', (_name, r, p95, now, expected) => {
-    expect(isStuck(r, p95, now)).toBe(expected);
+    expect(isStuck({ status: r.status, ...r.detail! }, p95, now)).toBe(expected);
   });
 });
 
@@ -31,6 +38,9 @@ describe('openEvents', () => {
       run('r0', 'failed', { events: [{ type: 'FAILED', at: T0, detail: 'watchdog' }] }),
     ];
     expect(openEvents(runs).map((e) => `${e.runId}:${e.type}`)).toEqual(['r4:DUPLICATE_START', 'r3:FAILED', 'r2:DURATION_HIGH']);
+  });
+  test('runs read without details past the clean success do not matter', () => {
+    expect(openEvents([run('r2', 'failed', { events: [{ type: 'FAILED', at: T0, detail: null }] }), run('r1', 'success'), bare('failed')]).map((e) => e.runId)).toEqual(['r2']);
   });
   test('a clean success closes everything before it', () => {
     expect(openEvents([run('r2', 'success'), run('r1', 'failed', { events: [{ type: 'FAILED', at: T0, detail: null }] })])).toEqual([]);
@@ -63,8 +73,20 @@ describe('summarizeMonitor', () => {
     expect(summarizeMonitor([run('r1', 'running', { startedAt: T0 + 10 }), finished], T0 + 20).state).toBe('running');
     expect(summarizeMonitor([run('r1', 'running', { deadlineAt: T0 + 5 }), finished], T0 + 20).state).toBe('stuck');
   });
-  test('only the newest 100 runs count', () => {
-    const runs = [...Array.from({ length: 100 }, (_, i) => run(`ok${i}`, 'success')), run('old', 'failed')];
-    expect(summarizeMonitor(runs, T0)).toMatchObject({ successRate: 1, runsCounted: 100 });
+  test('only the newest 100 runs count; runs without details count by status and duration', () => {
+    const runs = [run('ok0', 'success', { durationMs: 10 }), ...Array.from({ length: 99 }, (_, i) => bare('success', i + 20)), bare('failed')];
+    expect(summarizeMonitor(runs, T0)).toMatchObject({ successRate: 1, runsCounted: 100, p95DurationMs: 113, lastRunAt: T0 });
+  });
+});
+
+describe('needsDetail', () => {
+  test.each([
+    [0, 'success', false, true],
+    [5, 'running', false, true],
+    [5, 'failed', true, true],
+    [5, 'failed', false, false],
+    [5, 'success', false, false],
+  ] as const)('index %i, %s, before a clean success %s: %s', (index, status, before, expected) => {
+    expect(needsDetail(index, status, before)).toBe(expected);
   });
 });

@@ -20,16 +20,11 @@ interface BucketRow {
   duration_count: number;
 }
 
-/** A run as the overview reads it (a raw row, in the recentRuns column order). */
-export type RecentRunRow = [
-  pk: number,
-  runId: string,
-  status: 'running' | 'success' | 'failed',
-  firstSeenAt: number,
-  startedAt: number | null,
-  durationMs: number | null,
-  deadlineAt: number | null,
-];
+/** A run as the overview's bulk read returns it (a raw row). */
+export type RecentRunRow = [pk: number, status: 'running' | 'success' | 'failed', durationMs: number | null];
+
+/** The details of one run the overview looks closer at (a raw row). */
+export type RunDetailRow = [runId: string, firstSeenAt: number, startedAt: number | null, deadlineAt: number | null];
 
 export interface RecentEventRow {
   type: string;
@@ -53,10 +48,11 @@ export function prepareDashboardStatements(db: Db) {
       FROM ping_buckets WHERE monitor_id = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start`),
     // Per monitor, one walk down runs_by_monitor_time: `per` index steps, no sort.
     monitorIds: s('SELECT id FROM monitors'),
-    // Raw rows (arrays): for 500 monitors x 100 runs, building row objects in
-    // the driver costs more than reading the rows.
-    recentRuns: s(`SELECT pk, run_id, status, first_seen_at, started_at, duration_ms, deadline_at
+    // 500 monitors x 100 runs: every column fetched costs more than the row
+    // lookups, so the bulk read takes three, as arrays; details come per run.
+    recentRuns: s(`SELECT pk, status, duration_ms
       FROM runs WHERE monitor_id = ? ORDER BY first_seen_at DESC, pk DESC LIMIT ?`).raw(true),
+    runDetail: s('SELECT run_id, first_seen_at, started_at, deadline_at FROM runs WHERE pk = ?').raw(true),
     eventsOfRun: s('SELECT type, at, detail FROM run_events WHERE run_pk = ? ORDER BY at, type'),
     maxSeq: s('SELECT COALESCE(MAX(seq), 0) AS seq FROM pings'),
   };

@@ -18,7 +18,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventType, FailureReason, PingKind, RunStatus } from '../../shared/protocol.ts';
 import type { RunOutcome } from '../core/run-stats.ts';
-import type { RecentRun } from '../core/monitor-overview.ts';
+import { needsDetail, type RecentRun, type RunDetail } from '../core/monitor-overview.ts';
 import { bucketStart, pingBucketDelta, watchdogBucketDelta, type BucketCounts, type PingBucket } from '../core/ping-buckets.ts';
 import { applyPing, decideOutcome, expireRun, type Run, type RunEvent, type Transition } from '../core/run-state.ts';
 import {
@@ -30,6 +30,7 @@ import {
   type DashboardStatements,
   type RecentEventRow,
   type RecentRunRow,
+  type RunDetailRow,
 } from './sqlite-dashboard.ts';
 import { MIGRATIONS } from './sqlite-schema.ts';
 import {
@@ -426,14 +427,19 @@ export class SqliteStore implements Store {
     for (const { id } of this.#dash.monitorIds.all() as Array<{ id: string }>) {
       const rows = this.#dash.recentRuns.all(id, perMonitor) as RecentRunRow[];
       if (rows.length === 0) continue;
-      const runs: RecentRun[] = [];
-      // Events only as far back as open events reach: one probe per run until a clean success.
-      let probing = true;
-      for (const [pk, runId, status, firstSeenAt, startedAt, durationMs, deadlineAt] of rows) {
-        const events = probing ? (this.#dash.eventsOfRun.all(pk) as RecentEventRow[]).map((e) => ({ ...e, type: e.type as EventType })) : [];
-        if (status === 'success' && events.length === 0) probing = false;
-        runs.push({ runId, status, firstSeenAt, startedAt, durationMs, deadlineAt, events });
-      }
+      let beforeCleanSuccess = true;
+      const runs = rows.map(([pk, status, durationMs], index): RecentRun => {
+        let detail: RunDetail | null = null;
+        if (needsDetail(index, status, beforeCleanSuccess)) {
+          const [runId, firstSeenAt, startedAt, deadlineAt] = this.#dash.runDetail.get(pk) as RunDetailRow;
+          const events = beforeCleanSuccess
+            ? (this.#dash.eventsOfRun.all(pk) as RecentEventRow[]).map((e) => ({ ...e, type: e.type as EventType }))
+            : [];
+          if (status === 'success' && events.length === 0) beforeCleanSuccess = false;
+          detail = { runId, firstSeenAt, startedAt, deadlineAt, events };
+        }
+        return { status, durationMs, detail };
+      });
       byMonitor.set(id, runs);
     }
     return byMonitor;

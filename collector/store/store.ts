@@ -161,9 +161,9 @@ export interface Store {
   listPingBuckets(monitorId: string, from: number, to: number): Promise<PingBucket[]>;
   /**
    * Each monitor's latest `perMonitor` runs, newest first, keyed by monitor id
-   * (monitors without runs absent). Events are loaded only as far back as open
-   * events reach: for the newest runs up to and including the newest success
-   * that has none; older runs carry an empty list.
+   * (monitors without runs absent): status and duration of each, and a detail
+   * (with events) for the newest run, running runs, and the runs down to and
+   * including the newest success that raised no event (see needsDetail).
    */
   listRecentRunsByMonitor(perMonitor: number): Promise<Map<string, RecentRun[]>>;
   /** Ping history, newest first, `limit` at a time after `cursor`. */
