@@ -14,6 +14,13 @@ export interface GlobalOptions {
 
 /** Parses argv, runs the command, and maps every error to one stderr line and an exit code. */
 export async function runProgram(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  // `drumbeats runs ls | head`: the reader left, which is not an error of ours. Stop quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(EXIT.ok);
+      throw error;
+    });
+  }
   const program = buildProgram(env);
   try {
     await program.parseAsync(argv);

@@ -1,9 +1,10 @@
 // The vertical slice's CLI: monitors create/ls and runs ls, driven as a user
 // would drive them, against a real collector.
 
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { MonitorJson, RunJson } from '../shared/protocol.ts';
-import { cleanupTempDirs, runCli, startTestCollector, type TestCollector } from './helpers/collector.ts';
+import { CLI, cleanupTempDirs, runCli, startTestCollector, type TestCollector } from './helpers/collector.ts';
 
 let collector: TestCollector;
 let env: NodeJS.ProcessEnv;
@@ -113,4 +114,10 @@ describe('runs ls', () => {
     expect(result.exitCode).toBe(5);
     expect(result.stderr).toMatch(/no monitor with id or slug "no-such-monitor"/);
   });
+});
+
+test('output piped into head: the CLI stops quietly with 0, no EPIPE trace', async () => {
+  const result = await execa('bash', ['-c', `"${process.execPath}" "${CLI}" runs --help | head -1 >/dev/null; exit \${PIPESTATUS[0]}`], { reject: false });
+  expect(result.stderr).toBe('');
+  expect(result.exitCode).toBe(0);
 });
