@@ -36,19 +36,15 @@ export async function benchWatchdog(ctx) {
       return { ...result, started, ended: Date.now() };
     };
 
-    // Probe the /start rate on a monitor without deadlines, to place the real ones after the seeding.
+    // Probe the /start rate (after a warm-up) on a monitor without deadlines,
+    // to place the real deadlines just after the seeding ends.
     const probeMonitor = await createMonitor(collector, { name: 'watchdog probe' });
-    const probe = await runLoad(loadScript, {
-      url: collector.url,
-      monitorId: probeMonitor.id,
-      connections: SEED_CONNECTIONS,
-      amount: Math.min(5_000, Math.ceil(runs / 10)),
-      logs: 0,
-      terminal: false,
-      runPrefix: 'probe-',
-    });
-    const seedSeconds = runs / probe.rps;
-    const maxDuration = Math.ceil(seedSeconds * 1.4) + IDLE_SECONDS + 3;
+    const probeLoad = { url: collector.url, monitorId: probeMonitor.id, connections: SEED_CONNECTIONS, logs: 0, terminal: false };
+    await runLoad(loadScript, { ...probeLoad, duration: ctx.warmupSeconds, runPrefix: 'warm-' });
+    const probe = await runLoad(loadScript, { ...probeLoad, duration: ctx.smoke ? 1 : 3, runPrefix: 'probe-' });
+    // The load generator's own start-up (~0.5 s) comes on top of the rate.
+    const seedSeconds = runs / probe.rps + 1;
+    const maxDuration = Math.ceil(seedSeconds * 1.2) + IDLE_SECONDS + 2;
 
     // 1 + 2: live.
     const monitor = await createMonitor(collector, { name: 'watchdog live', max_duration_seconds: maxDuration });
@@ -103,7 +99,8 @@ export async function benchWatchdog(ctx) {
     });
 
     // 3: every deadline passes while the collector is down; restart closes the backlog.
-    const restartDuration = Math.ceil(seedSeconds * 1.4) + 3;
+    // Long enough that no deadline passes before the collector is stopped (checked below).
+    const restartDuration = Math.ceil(((live.ended - live.started) / 1000) * 1.3) + 2;
     const backlogMonitor = await createMonitor(collector, { name: 'watchdog backlog', max_duration_seconds: restartDuration });
     log(`watchdog: opening ${fmtInt(runs)} more runs, then stopping the collector past their deadlines`);
     const backlog = await seed(backlogMonitor, 'backlog-');
@@ -113,7 +110,7 @@ export async function benchWatchdog(ctx) {
     collector = await startCollector(bin, dataDir);
     const listeningAfter = collector.listeningMs;
     const backlogClosedAt = await waitUntilNoneRunning(collector, backlogMonitor, 600_000);
-    const backlogCount = await countByStatus(collector, backlogMonitor);
+    const backlogCount = await countClosedSince(collector, backlogMonitor, restartedAt);
     // The same restart with nothing overdue, for the baseline start-up time.
     await collector.stop();
     const quiet = await startCollector(bin, dataDir);
@@ -145,11 +142,18 @@ async function waitUntilNoneRunning(collector, monitor, timeoutMs) {
   throw new Error(`runs of ${monitor.slug} still running after ${timeoutMs} ms`);
 }
 
-// How the runs ended, from the newest 1,000: all must be failed by the watchdog.
-async function countByStatus(collector, monitor) {
-  const { json } = await collector.apiOk('GET', `/v1/runs?monitor=${monitor.id}&limit=1000`);
-  const byWatchdog = json.runs.filter((run) => run.status === 'failed' && run.failure_reason === 'watchdog').length;
-  return `newest ${json.runs.length}: ${byWatchdog} failed by the watchdog`;
+// How many runs the watchdog closed at or after `since` (the restart), of all the monitor's runs.
+async function countClosedSince(collector, monitor, since) {
+  let total = 0;
+  let closed = 0;
+  let cursor = null;
+  do {
+    const { json } = await collector.apiOk('GET', `/v1/runs?monitor=${monitor.id}&limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
+    total += json.runs.length;
+    closed += json.runs.filter((run) => run.failure_reason === 'watchdog' && Date.parse(run.ended_at) >= since).length;
+    cursor = json.next_cursor;
+  } while (cursor);
+  return `${fmtInt(closed)} of ${fmtInt(total)} closed by the watchdog after the restart`;
 }
 
 // Every run of the monitor, paged with next_cursor: how late after its deadline each was closed.
