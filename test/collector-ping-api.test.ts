@@ -251,6 +251,15 @@ describe('run lifecycle over HTTP', () => {
     expect(stored).toMatchObject({ delivered_late: true, duration_ms: 900 });
   });
 
+  test('a ping_id is scoped to its run: the same id in another run is a new ping', async () => {
+    const [d1, d2] = [newRunId(), newRunId()];
+    const a = await get(`/start?run_id=${d1}&ping_id=step1`);
+    const b = await get(`/start?run_id=${d2}&ping_id=step1`);
+    expect([a.json.duplicate, b.json.duplicate]).toEqual([false, false]);
+    expect(b.json.run_id).toBe(d2);
+    expect((await run(d2)).status).toBe('running');
+  });
+
   test('runs list answers with the documented keys', async () => {
     const list = await collector.api<RunListJson>('GET', `/v1/runs?monitor=${monitor.slug}&limit=5`);
     expect(list.runs.length).toBe(5);

@@ -84,6 +84,10 @@ describe.each(Object.entries(implementations))('%s store', (_name, factory) => {
     expect(second.ping.seq).toBe(first.ping.seq);
     expect(await store.listPings({ monitorId: monitor.id, runId: 'r1', limit: 10 })).toHaveLength(2);
     expect((await store.getRun(monitor.id, 'r1'))?.pingCount).toBe(2);
+    // The same ping_id in another run (a step name used as id) is another ping of that run.
+    const other = await store.recordPing(incoming(monitor, 'start', 'r2', { pingId: 'same' }), T0 + 10_000);
+    expect(other.duplicate).toBe(false);
+    expect(other.run).toMatchObject({ runId: 'r2', status: 'running' });
     await store.close();
   });
 

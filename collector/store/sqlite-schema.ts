@@ -66,7 +66,9 @@ CREATE TABLE IF NOT EXISTS pings (
   content_type TEXT,
   sent_at      TEXT,
   late         INTEGER NOT NULL,
-  UNIQUE (monitor_id, ping_id)
+  -- A client's ping_id identifies one ping of one run: replays are stored once,
+  -- and the same id in another run (e.g. a step name) is another ping.
+  UNIQUE (monitor_id, run_id, ping_id)
 );
 CREATE INDEX IF NOT EXISTS pings_by_run ON pings (run_pk, seq);
 CREATE INDEX IF NOT EXISTS pings_by_monitor_time ON pings (monitor_id, received_at);

@@ -223,7 +223,7 @@ export class SqliteStore implements Store {
   }
 
   #recordPingNow(ping: IncomingPing, now: number): RecordResult {
-    const seen = this.#stmt.pingByClientId.get(ping.monitorId, ping.pingId) as PingRow | undefined;
+    const seen = this.#stmt.pingByClientId.get(ping.monitorId, ping.runId, ping.pingId) as PingRow | undefined;
     if (seen) {
       const run = this.#loadRun(ping.monitorId, seen.run_id);
       if (!run) throw new Error(`ping ${ping.pingId} has no run`);
@@ -597,7 +597,7 @@ function prepareStatements(db: Db) {
     updateMonitor: s(`UPDATE monitors SET name = @name, slug = @slug, min_duration_ms = @min_duration_ms,
       max_duration_ms = @max_duration_ms WHERE id = @id`),
     deleteMonitor: s('DELETE FROM monitors WHERE id = ?'),
-    pingByClientId: s('SELECT * FROM pings WHERE monitor_id = ? AND ping_id = ?'),
+    pingByClientId: s('SELECT * FROM pings WHERE monitor_id = ? AND run_id = ? AND ping_id = ?'),
     runByKey: s('SELECT * FROM runs WHERE monitor_id = ? AND run_id = ?'),
     eventsOfRun: s('SELECT * FROM run_events WHERE run_pk = ? ORDER BY at, type'),
     insertRun: s(`INSERT INTO runs (monitor_id, run_id, status, failure_reason, signal, first_seen_at, started_at,

@@ -65,7 +65,7 @@ export interface StoredPing {
 export interface RecordResult {
   run: Run;
   ping: StoredPing;
-  /** True when a ping with the same ping_id was already stored: nothing changed. */
+  /** True when this run already had a ping with the same ping_id: nothing changed. */
   duplicate: boolean;
 }
 
