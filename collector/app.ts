@@ -2,7 +2,7 @@
 // never reads the environment or listens (server.ts does that). Tests build
 // it with a temp store and a controllable clock.
 
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { ErrorBody } from '../shared/protocol.ts';
 import { Auth } from './auth.ts';
 import { HttpError } from './errors.ts';
@@ -65,6 +65,27 @@ export async function buildApp(appDeps: AppDeps): Promise<FastifyInstance> {
     trustProxy: false,
     // run ids may contain '/' encoded as %2F; keep them as one segment.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // Errors fastify raises before routing (bad URL encoding, an over-long path
+    // segment) get the same envelope as every other 4xx.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      const code = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'path_too_long' : 'bad_url';
+      void (reply as FastifyReply).status(status).send(errorBody(code, error.message.length > 200 ? `${error.message.slice(0, 200)}…` : error.message));
+    },
+    // Malformed HTTP or headers past Node's limit (e.g. a huge query string)
+    // never reach fastify: answer them with the envelope too, then hang up.
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
+      const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+      const status = tooLarge ? 431 : 400;
+      const body = JSON.stringify(
+        errorBody(tooLarge ? 'request_too_large' : 'bad_request', tooLarge ? 'request line and headers exceed 16 KB' : 'malformed HTTP request'),
+      );
+      socket.end(
+        `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+          `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
   });
 
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {

@@ -175,6 +175,17 @@ describe('bad input gets a 4xx with the error envelope, never a 500', () => {
     expect(typeof answer.json.error.message).toBe('string');
   });
 
+  test('errors raised before routing keep the envelope: over-long path segment, bad escape, huge request line', async () => {
+    const long = await fetch(`${collector.url}/v1/ping/${'a'.repeat(600)}/start`);
+    expect(long.status).toBe(414);
+    expect(await long.json()).toMatchObject({ error: { code: 'path_too_long' } });
+    const bad = await fetch(`${collector.url}/v1/ping/%E0%A4%A/start`);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: 'bad_url' } });
+    const huge = await rawRequest('GET', `${base}/log?run_id=r&message=${'m'.repeat(20_000)}`);
+    expect(huge).toMatchObject({ status: 431, json: { error: { code: 'request_too_large' } } });
+  });
+
   test('unknown monitor -> 404 carrying the run_id', async () => {
     const response = await fetch(`${collector.url}/v1/ping/mon_AAAAAAAAAAAAAAAAAAAAAA/start?run_id=r9`);
     expect(response.status).toBe(404);
