@@ -48,6 +48,8 @@ export type EventType = (typeof EVENT_TYPES)[number];
 /** Query parameters every ping URL understands (all optional). */
 export interface PingQuery {
   run_id?: string;
+  /** Alias of run_id, as Healthchecks.io clients send it. */
+  rid?: string;
   message?: string;
   exit_code?: string;
   /** Run duration measured by the client on a monotonic clock. */

@@ -26,6 +26,9 @@ export async function collectorCommand(flags: CollectorFlags, env: NodeJS.Proces
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new CliError(`port ${config.port} on ${config.host} is in use: pick another with --port`, EXIT.failure);
     if (code === 'EACCES') throw new CliError(`not allowed to listen on ${config.host}:${config.port} or write ${config.dataDir}`, EXIT.failure);
+    if (code === 'EEXIST' || code === 'ENOTDIR') {
+      throw new CliError(`data dir ${config.dataDir} is not a directory: pass another with --data-dir`, EXIT.usage);
+    }
     throw error;
   }
   await new Promise<void>((resolve) => {

@@ -28,6 +28,8 @@ describe('parsePing', () => {
     ['start', { run_id: 'é' }, null, null, 'invalid_run_id'],
     ['start', { run_id: 'x'.repeat(129) }, null, null, 'invalid_run_id'],
     ['start', { run_id: '!~'.repeat(64) }, 'start', null, null],
+    ['success', { rid: '5f0c9a4e-1d2b-4c1a-9d3e-1b2c3d4e5f60' }, 'success', null, null],
+    ['success', { rid: 'a b' }, null, null, 'invalid_run_id'],
     ['log', { run_id: 'r', message: 'é'.repeat(1024) }, 'log', null, null],
     ['log', { run_id: 'r', message: 'm'.repeat(1025) }, null, null, 'message_too_long'],
     ['success', { run_id: 'r', duration_ms: '12.5' }, null, null, 'invalid_duration'],

@@ -53,7 +53,8 @@ export function parsePing(action: string | undefined, query: PingQuery): ParsedP
     };
   }
 
-  const runId = one(query.run_id);
+  // `rid` is what Healthchecks.io clients send; accept it so their scripts work unchanged.
+  const runId = one(query.run_id) ?? one(query.rid);
   if (runId !== undefined && !RUN_ID_PATTERN.test(runId)) {
     return bad('invalid_run_id', 'run_id must be 1-128 printable ASCII characters without spaces');
   }

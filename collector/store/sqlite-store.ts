@@ -14,7 +14,7 @@
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventType, FailureReason, PingKind, RunStatus } from '../../shared/protocol.ts';
 import type { RunOutcome } from '../core/run-stats.ts';
@@ -123,6 +123,9 @@ const MAX_CAS_ATTEMPTS = 5;
 /** Opens (creating if needed) the SQLite store at `file`. */
 export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): SqliteStore {
   mkdirSync(dirname(file), { recursive: true });
+  // Payloads can hold secrets: the database is the owner's alone. SQLite gives
+  // its -wal and -shm files the database file's permissions.
+  closeSync(openSync(file, 'a', 0o600));
   return new SqliteStore(new Database(file), options);
 }
 
