@@ -14,6 +14,9 @@ export interface GlobalOptions {
 
 /** Parses argv, runs the command, and maps every error to one stderr line and an exit code. */
 export async function runProgram(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  // `drumbeats help run`: the hot-path commands print their own usage, not commander's.
+  const [first, second] = argv.slice(2);
+  if (first === 'help' && isHotPathCommand(second)) return runHotPathCommand(second, ['--help'], env);
   // `drumbeats runs ls | head`: the reader left, which is not an error of ours. Stop quietly.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
@@ -21,16 +24,54 @@ export async function runProgram(argv: string[], env: NodeJS.ProcessEnv): Promis
       throw error;
     });
   }
-  const program = buildProgram(env);
+  const outcome = { exitCode: EXIT.ok as number };
+  const program = buildProgram(env, outcome);
   try {
     await program.parseAsync(argv);
-    return EXIT.ok;
+    return outcome.exitCode;
   } catch (error) {
     return reportError(error, env);
   }
 }
 
-function buildProgram(env: NodeJS.ProcessEnv): Command {
+const HOT_PATH_COMMANDS = ['run', 'ping', 'flush'] as const;
+type HotPathCommand = (typeof HOT_PATH_COMMANDS)[number];
+
+const isHotPathCommand = (name: string | undefined): name is HotPathCommand => (HOT_PATH_COMMANDS as readonly (string | undefined)[]).includes(name);
+
+/** Runs `drumbeats run|ping|flush` with its own hand-written parser, as main.ts does. */
+async function runHotPathCommand(name: HotPathCommand, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  switch (name) {
+    case 'run': {
+      const { runCommand } = await import('./commands/run.ts');
+      return runCommand(args, env);
+    }
+    case 'ping': {
+      const { pingCommand } = await import('./commands/ping.ts');
+      return pingCommand(args, env);
+    }
+    case 'flush': {
+      const { flushCommand } = await import('./commands/flush.ts');
+      return flushCommand(args, env);
+    }
+  }
+}
+
+/**
+ * The arguments of a hot-path command as typed, without its name: global options
+ * before it (`--url`, `--api-key`, which run, ping and flush also accept) are kept,
+ * and `--` survives, which commander's parsed operands would not guarantee.
+ */
+function hotPathArgs(rawArgs: readonly string[], name: string): string[] {
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i];
+    if (arg === '--url' || arg === '--api-key') i++;
+    else if (arg === name) return [...rawArgs.slice(0, i), ...rawArgs.slice(i + 1)];
+  }
+  return [...rawArgs];
+}
+
+function buildProgram(env: NodeJS.ProcessEnv, outcome: { exitCode: number }): Command {
   const program = new Command('drumbeats')
     .description('Monitor every run of your background jobs.')
     .version(VERSION, '-V, --version')
@@ -64,6 +105,40 @@ DRUMBEATS_DEBUG=1 prints stack traces; NO_COLOR=1 / FORCE_COLOR=1 turn colour of
     return resolved.settings;
   };
   const example = (text: string) => `\nExample${text.includes('\n') ? 's' : ''}:\n${text.split('\n').map((line) => `  $ ${line}`).join('\n')}`;
+
+  // run, ping and flush are dispatched by main.ts before commander loads (startup
+  // budget); they are declared here too so that help and completion list them.
+  const hotPath: Record<HotPathCommand, { args: string; description: string; example: string }> = {
+    run: {
+      args: '[command...]',
+      description: 'wrap a job: run it, report its start, milestones, exit and output tail, exit with its status',
+      example: 'drumbeats run --monitor nightly-backup --timeout 2h -- ./backup.sh',
+    },
+    ping: {
+      args: '[kind]',
+      description: 'send one ping (start, log, success, failure) from a script that reports its own runs',
+      example: 'drumbeats ping success --monitor invoices --run-id "$RUN"',
+    },
+    flush: {
+      args: '[options]',
+      description: 'send the pings saved in the spool while the collector was unreachable',
+      example: 'drumbeats flush && echo "spool empty"',
+    },
+  };
+  for (const name of HOT_PATH_COMMANDS) {
+    const { args, description, example: text } = hotPath[name];
+    program
+      .command(name)
+      .description(description)
+      .argument(args)
+      .helpOption(false)
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .addHelpText('after', `${example(text)}\n\nFull usage: drumbeats ${name} --help`)
+      .action(async () => {
+        outcome.exitCode = await runHotPathCommand(name, hotPathArgs(program.rawArgs.slice(2), name), env);
+      });
+  }
 
   program
     .command('collector')

@@ -80,6 +80,27 @@ describe('help and version', () => {
     expect(result.stdout).toContain('Exit codes: 0 ok, 1 failure, 2 usage, 3 collector unreachable, 4 API key refused, 5 not found.');
   });
 
+  test('run, ping and flush (dispatched before commander) are listed, and `help <command>` prints their own usage', async () => {
+    const top = await runCli(['--help']);
+    for (const name of ['run', 'ping', 'flush']) expect(top.stdout).toMatch(new RegExp(`^ {2}${name}\\b.* {2}\\w`, 'm'));
+    for (const [name, usage] of [
+      ['run', 'Usage: drumbeats run [options] -- <command> [args...]\n'],
+      ['ping', 'Usage: drumbeats ping <start|log|success|failure> [options]\n'],
+      ['flush', 'Usage: drumbeats flush [options]\n'],
+    ] as const) {
+      const help = await runCli(['help', name]);
+      expect(help.exitCode, name).toBe(0);
+      expect(help.stdout, name).toMatch(new RegExp(`^${usage.replace(/[[\]|.]/g, '\\$&')}`));
+    }
+  });
+
+  test('run after a global option goes through commander and still wraps the job with its exit status', async () => {
+    const result = await runCli(['--url', 'http://127.0.0.1:1', 'run', '-q', '--', process.execPath, '-e', 'process.exit(3)'], {
+      env: { DRUMBEATS_MONITOR: 'mon_nothing', DRUMBEATS_SPOOL_DIR: makeTempDir() },
+    });
+    expect(result.exitCode).toBe(3);
+  });
+
   test('--version prints the package version', async () => {
     const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
     const result = await runCli(['--version']);
@@ -156,6 +177,9 @@ describe('completion', () => {
     expect(complete(['drumbeats', 'monitors', ''])).toEqual(['ls', 'list', 'show', 'create', 'update', 'rm', 'delete', '--help']);
     expect(complete(['drumbeats', 'runs', 'ls', '--status', ''])).toEqual(['running', 'success', 'failed']);
     expect(complete(['drumbeats', 'doc'])).toEqual(['doctor']);
+    expect(complete(['drumbeats', 'ru'])).toEqual(['run', 'runs']);
+    expect(complete(['drumbeats', 'fl'])).toEqual(['flush']);
+    expect(complete(['drumbeats', 'pi'])).toEqual(['ping']);
     expect(complete(['drumbeats', 'completion', '--h'])).toEqual(['--help']);
   });
 
