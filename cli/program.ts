@@ -25,7 +25,7 @@ export async function runProgram(argv: string[], env: NodeJS.ProcessEnv): Promis
     });
   }
   const outcome = { exitCode: EXIT.ok as number };
-  const program = buildProgram(env, outcome);
+  const program = buildProgram(env, outcome, argv.slice(2));
   try {
     await program.parseAsync(argv);
     return outcome.exitCode;
@@ -71,7 +71,7 @@ function hotPathArgs(rawArgs: readonly string[], name: string): string[] {
   return [...rawArgs];
 }
 
-function buildProgram(env: NodeJS.ProcessEnv, outcome: { exitCode: number }): Command {
+function buildProgram(env: NodeJS.ProcessEnv, outcome: { exitCode: number }, userArgs: readonly string[]): Command {
   const program = new Command('drumbeats')
     .description('Monitor every run of your background jobs.')
     .version(VERSION, '-V, --version')
@@ -136,7 +136,7 @@ DRUMBEATS_DEBUG=1 prints stack traces; NO_COLOR=1 / FORCE_COLOR=1 turn colour of
       .allowExcessArguments()
       .addHelpText('after', `${example(text)}\n\nFull usage: drumbeats ${name} --help`)
       .action(async () => {
-        outcome.exitCode = await runHotPathCommand(name, hotPathArgs(program.rawArgs.slice(2), name), env);
+        outcome.exitCode = await runHotPathCommand(name, hotPathArgs(userArgs, name), env);
       });
   }
 
