@@ -17,7 +17,7 @@ export function bucketJson(bucket: PingBucket): AnalyticsBucketJson {
     auto_failed: bucket.autoFailed,
     starts: bucket.starts,
     logs: bucket.logs,
-    success_rate: successRate(bucket.successes, bucket.failures),
+    success_rate: successRate(bucket),
     avg_duration_ms: bucket.durationCount === 0 ? null : Math.round(bucket.durationSumMs / bucket.durationCount),
   };
 }
@@ -39,7 +39,7 @@ export function analyticsJson(monitorId: string, range: AnalyticsRange, from: nu
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
     buckets: buckets.map(bucketJson),
-    totals,
+    totals: { ...totals, success_rate: successRate({ successes: totals.success, failures: totals.failure, autoFailed: totals.auto_failed }) },
   };
 }
 

@@ -252,7 +252,7 @@ export interface AnalyticsBucketJson {
   auto_failed: number;
   starts: number;
   logs: number;
-  /** success / (success + failure), null when neither. */
+  /** success / (success + failure + auto_failed), null when all are 0. */
   success_rate: number | null;
   /** Mean duration of the runs a terminal ping closed in this bucket, null when none. */
   avg_duration_ms: number | null;
@@ -266,7 +266,8 @@ export interface AnalyticsJson {
   from: string;
   to: string;
   buckets: AnalyticsBucketJson[];
-  totals: { success: number; failure: number; auto_failed: number; starts: number; logs: number };
+  /** Sums over the window; `success_rate` counts auto-failed runs as failures, like the buckets. */
+  totals: { success: number; failure: number; auto_failed: number; starts: number; logs: number; success_rate: number | null };
 }
 
 /** What the monitors overview says about one monitor's state right now. */

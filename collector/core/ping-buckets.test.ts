@@ -42,9 +42,12 @@ describe('analyticsWindow', () => {
 });
 
 test.each([
-  [0, 0, null],
-  [3, 1, 0.75],
-  [0, 2, 0],
-])('successRate(%i, %i) = %s', (ok, failed, expected) => {
-  expect(successRate(ok, failed)).toBe(expected);
+  [0, 0, 0, null],
+  [3, 1, 0, 0.75],
+  [0, 2, 0, 0],
+  [1, 0, 2, 1 / 3],
+  [0, 0, 2, 0],
+  [2, 1, 1, 0.5],
+])('successRate(%i ok, %i failed, %i auto-failed) = %s', (successes, failures, autoFailed, expected) => {
+  expect(successRate({ successes, failures, autoFailed })).toBe(expected);
 });

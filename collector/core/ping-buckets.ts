@@ -64,8 +64,12 @@ export function analyticsWindow(range: AnalyticsRange, end: number): { from: num
   return { from: to - ANALYTICS_RANGES[range], to };
 }
 
-/** Share of successes among finished outcomes, null when there are none. */
-export function successRate(successes: number, failures: number): number | null {
-  const total = successes + failures;
-  return total === 0 ? null : successes / total;
+/**
+ * Share of successes among finished outcomes, null when there are none. A run
+ * the watchdog closed is a failure like any other: without it, a monitor whose
+ * runs all hang would read 100%.
+ */
+export function successRate(counts: Pick<BucketCounts, 'successes' | 'failures' | 'autoFailed'>): number | null {
+  const total = counts.successes + counts.failures + counts.autoFailed;
+  return total === 0 ? null : counts.successes / total;
 }

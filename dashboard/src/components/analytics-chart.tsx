@@ -123,11 +123,11 @@ export function AnalyticsChart({ buckets, range }: { buckets: ChartBucket[]; ran
               <dt>
                 <i class="swatch failure" /> Failure
               </dt>
-              <dd data-field="failure">{hovered.failure}</dd>
+              <dd data-field="failure">{hovered.failure + hovered.autoFailed}</dd>
               {hovered.autoFailed > 0 && (
                 <>
                   <dt>
-                    <i class="swatch auto" /> Auto-failed
+                    <i class="swatch auto" /> of which auto-failed
                   </dt>
                   <dd data-field="auto-failed">{hovered.autoFailed}</dd>
                 </>

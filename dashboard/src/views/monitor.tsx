@@ -58,7 +58,6 @@ function AnalyticsSection({ monitorId, initialRange, end }: { monitorId: string;
     end === undefined ? 60_000 : undefined,
   );
   const a = data.value;
-  const finished = a ? a.totals.success + a.totals.failure : 0;
   return (
     <div class="card section" data-testid="analytics">
       <div class="section-head">
@@ -74,9 +73,11 @@ function AnalyticsSection({ monitorId, initialRange, end }: { monitorId: string;
       {a ? (
         <>
           <p class="muted small summary">
-            {a.totals.success} success · {a.totals.failure} failure
-            {a.totals.auto_failed > 0 && ` · ${a.totals.auto_failed} auto-failed`} · success rate{' '}
-            {formatPercent(finished === 0 ? null : a.totals.success / finished)} · 30-minute buckets, local time
+            <span data-testid="analytics-totals">
+              {a.totals.success} success · {a.totals.failure + a.totals.auto_failed} failed
+              {a.totals.auto_failed > 0 && ` (${a.totals.auto_failed} auto-failed by the watchdog)`} · success rate {formatPercent(a.totals.success_rate)}
+            </span>{' '}
+            · 30-minute buckets, local time
             {end !== undefined && (
               <>
                 {' '}
