@@ -4,11 +4,11 @@
 
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import type { ParsedPing } from '../collector/core/ping-request.ts';
 import { openSqliteStore } from '../collector/store/sqlite-store.ts';
-import type { IncomingPing, Monitor, Store } from '../collector/store/store.ts';
+import type { Store } from '../collector/store/store.ts';
 import { ConflictError, InvalidCursorError } from '../collector/store/store.ts';
 import { cleanupTempDirs, makeTempDir } from './helpers/collector.ts';
+import { incomingPing } from './helpers/pings.ts';
 
 interface StoreFactory {
   /** Opens a store; calling `again` opens a second handle on the same database. */
@@ -27,28 +27,7 @@ const implementations: Record<string, StoreFactory> = {
 afterAll(cleanupTempDirs);
 
 const T0 = Date.parse('2026-12-03T12:00:00Z');
-let pingCounter = 0;
 
-function incoming(monitor: Monitor, kind: ParsedPing['kind'], runId: string, extra: Partial<IncomingPing> = {}): IncomingPing {
-  return {
-    kind,
-    monitorId: monitor.id,
-    runId,
-    pingId: `p${++pingCounter}`,
-    message: null,
-    exitCode: null,
-    durationMs: null,
-    sentAt: null,
-    late: false,
-    reason: null,
-    signal: null,
-    payload: null,
-    payloadSize: 0,
-    truncated: false,
-    contentType: null,
-    ...extra,
-  };
-}
 
 describe.each(Object.entries(implementations))('%s store', (_name, factory) => {
   async function withMonitor(maxDurationMs: number | null = 60_000) {
@@ -67,7 +46,7 @@ describe.each(Object.entries(implementations))('%s store', (_name, factory) => {
     );
     const updated = await store.updateMonitor(monitor.id, { maxDurationMs: 5_000, name: 'Job 2' });
     expect(updated).toMatchObject({ name: 'Job 2', maxDurationMs: 5_000, minDurationMs: 1_000 });
-    await store.recordPing(incoming(monitor, 'start', 'r1'), T0);
+    await store.recordPing(incomingPing(monitor, 'start', 'r1'), T0);
     expect(await store.deleteMonitor(monitor.id)).toBe(true);
     expect(await store.getMonitor(monitor.id)).toBeNull();
     expect(await store.listRuns({ limit: 10 })).toEqual([]);
@@ -76,16 +55,16 @@ describe.each(Object.entries(implementations))('%s store', (_name, factory) => {
 
   test('a ping replayed with the same ping_id is stored once', async () => {
     const { store, monitor } = await withMonitor();
-    await store.recordPing(incoming(monitor, 'start', 'r1'), T0);
-    const first = await store.recordPing(incoming(monitor, 'success', 'r1', { pingId: 'same', durationMs: 1500 }), T0 + 2000);
-    const second = await store.recordPing(incoming(monitor, 'success', 'r1', { pingId: 'same', durationMs: 1500 }), T0 + 9000);
+    await store.recordPing(incomingPing(monitor, 'start', 'r1'), T0);
+    const first = await store.recordPing(incomingPing(monitor, 'success', 'r1', { pingId: 'same', durationMs: 1500 }), T0 + 2000);
+    const second = await store.recordPing(incomingPing(monitor, 'success', 'r1', { pingId: 'same', durationMs: 1500 }), T0 + 9000);
     expect(first.duplicate).toBe(false);
     expect(second.duplicate).toBe(true);
     expect(second.ping.seq).toBe(first.ping.seq);
     expect(await store.listPings({ monitorId: monitor.id, runId: 'r1', limit: 10 })).toHaveLength(2);
     expect((await store.getRun(monitor.id, 'r1'))?.pingCount).toBe(2);
     // The same ping_id in another run (a step name used as id) is another ping of that run.
-    const other = await store.recordPing(incoming(monitor, 'start', 'r2', { pingId: 'same' }), T0 + 10_000);
+    const other = await store.recordPing(incomingPing(monitor, 'start', 'r2', { pingId: 'same' }), T0 + 10_000);
     expect(other.duplicate).toBe(false);
     expect(other.run).toMatchObject({ runId: 'r2', status: 'running' });
     await store.close();
@@ -94,8 +73,8 @@ describe.each(Object.entries(implementations))('%s store', (_name, factory) => {
   test('pings queued in one batch all land, in order, and a failing one fails alone', async () => {
     const { store, monitor } = await withMonitor(null);
     const results = await Promise.allSettled([
-      ...Array.from({ length: 200 }, (_, i) => store.recordPing(incoming(monitor, 'log', `r${i % 7}`, { message: `m${i}` }), T0 + i)),
-      store.recordPing(incoming({ ...monitor, id: 'mon_missing' }, 'log', 'x'), T0),
+      ...Array.from({ length: 200 }, (_, i) => store.recordPing(incomingPing(monitor, 'log', `r${i % 7}`, { message: `m${i}` }), T0 + i)),
+      store.recordPing(incomingPing({ ...monitor, id: 'mon_missing' }, 'log', 'x'), T0),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(200);
     expect(results.at(-1)?.status).toBe('rejected');
@@ -106,9 +85,9 @@ describe.each(Object.entries(implementations))('%s store', (_name, factory) => {
 
   test('deadlines are stored: a reopened store expires what is overdue, once', async () => {
     const { store, again, monitor } = await withMonitor(10_000);
-    await store.recordPing(incoming(monitor, 'start', 'stuck'), T0);
-    await store.recordPing(incoming(monitor, 'start', 'fine'), T0);
-    await store.recordPing(incoming(monitor, 'success', 'fine'), T0 + 5_000);
+    await store.recordPing(incomingPing(monitor, 'start', 'stuck'), T0);
+    await store.recordPing(incomingPing(monitor, 'start', 'fine'), T0);
+    await store.recordPing(incomingPing(monitor, 'success', 'fine'), T0 + 5_000);
     expect(await store.nextDeadline()).toBe(T0 + 10_000);
     await store.close();
 
@@ -127,7 +106,7 @@ describe.each(Object.entries(implementations))('%s store', (_name, factory) => {
     const { store: a, again, monitor } = await withMonitor(1_000);
     const b = again();
     const runIds = Array.from({ length: 300 }, (_, i) => `r${i}`);
-    await Promise.all(runIds.map((id) => a.recordPing(incoming(monitor, 'start', id), T0)));
+    await Promise.all(runIds.map((id) => a.recordPing(incomingPing(monitor, 'start', id), T0)));
     // Both watchdogs sweep in small batches at once; each run must be closed by exactly one.
     const sweep = async (store: Store) => {
       const closed: string[] = [];
@@ -150,10 +129,10 @@ describe.each(Object.entries(implementations))('%s store', (_name, factory) => {
     const { store: a, again, monitor } = await withMonitor(1_000);
     const b = again();
     const runIds = Array.from({ length: 50 }, (_, i) => `race${i}`);
-    await Promise.all(runIds.map((id) => a.recordPing(incoming(monitor, 'start', id), T0)));
+    await Promise.all(runIds.map((id) => a.recordPing(incomingPing(monitor, 'start', id), T0)));
     await Promise.all([
       b.expireOverdueRuns(T0 + 1_000, 1000),
-      ...runIds.map((id) => a.recordPing(incoming(monitor, 'success', id), T0 + 1_000)),
+      ...runIds.map((id) => a.recordPing(incomingPing(monitor, 'success', id), T0 + 1_000)),
     ]);
     for (const run of await a.listRuns({ monitorId: monitor.id, limit: 100 })) {
       expect(run.status).toBe('success'); // the ping's real outcome always ends up stored
@@ -169,9 +148,9 @@ describe.each(Object.entries(implementations))('%s store', (_name, factory) => {
   test('listRuns filters by monitor, status, run id and time, newest first', async () => {
     const { store, monitor } = await withMonitor();
     const other = await store.createMonitor({ name: 'Other', slug: 'other', minDurationMs: null, maxDurationMs: null }, T0);
-    await store.recordPing(incoming(monitor, 'start', 'a'), T0 + 1);
-    await store.recordPing(incoming(monitor, 'failure', 'b'), T0 + 2);
-    await store.recordPing(incoming(other, 'start', 'a'), T0 + 3);
+    await store.recordPing(incomingPing(monitor, 'start', 'a'), T0 + 1);
+    await store.recordPing(incomingPing(monitor, 'failure', 'b'), T0 + 2);
+    await store.recordPing(incomingPing(other, 'start', 'a'), T0 + 3);
     expect((await store.listRuns({ limit: 10 })).map((r) => r.runId)).toEqual(['a', 'b', 'a']);
     expect((await store.listRuns({ monitorId: monitor.id, limit: 10 })).map((r) => r.runId)).toEqual(['b', 'a']);
     expect((await store.listRuns({ status: 'failed', limit: 10 })).map((r) => r.runId)).toEqual(['b']);
@@ -185,7 +164,7 @@ describe.each(Object.entries(implementations))('%s store', (_name, factory) => {
     const { store, monitor } = await withMonitor();
     // Seven runs, five of them first seen in the same millisecond.
     const times = [T0 + 1, T0 + 5, T0 + 5, T0 + 5, T0 + 5, T0 + 5, T0 + 9];
-    for (const [i, at] of times.entries()) await store.recordPing(incoming(monitor, 'start', `r${i}`), at);
+    for (const [i, at] of times.entries()) await store.recordPing(incomingPing(monitor, 'start', `r${i}`), at);
     const seen: string[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 10; page++) {
@@ -203,10 +182,10 @@ describe.each(Object.entries(implementations))('%s store', (_name, factory) => {
   test('listRunEvents reads events after an id, with their run, optionally for one monitor', async () => {
     const { store, monitor } = await withMonitor();
     const other = await store.createMonitor({ name: 'Other', slug: 'other', minDurationMs: null, maxDurationMs: null }, T0);
-    await store.recordPing(incoming(monitor, 'start', 'a'), T0);
-    await store.recordPing(incoming(monitor, 'start', 'a'), T0 + 10); // DUPLICATE_START
-    await store.recordPing(incoming(other, 'failure', 'b'), T0 + 20); // FAILED
-    await store.recordPing(incoming(monitor, 'failure', 'a'), T0 + 30); // FAILED
+    await store.recordPing(incomingPing(monitor, 'start', 'a'), T0);
+    await store.recordPing(incomingPing(monitor, 'start', 'a'), T0 + 10); // DUPLICATE_START
+    await store.recordPing(incomingPing(other, 'failure', 'b'), T0 + 20); // FAILED
+    await store.recordPing(incomingPing(monitor, 'failure', 'a'), T0 + 30); // FAILED
     const newest = await store.listRunEvents({ limit: 1 });
     expect(newest.map((e) => [e.runId, e.type, e.at])).toEqual([['a', 'FAILED', T0 + 30]]);
     const all = await store.listRunEvents({ afterId: 0, limit: 10 });
@@ -224,10 +203,10 @@ describe.each(Object.entries(implementations))('%s store', (_name, factory) => {
 
   test('listRunOutcomes gives status, duration and start of the latest runs, newest first', async () => {
     const { store, monitor } = await withMonitor();
-    await store.recordPing(incoming(monitor, 'start', 'a'), T0);
-    await store.recordPing(incoming(monitor, 'success', 'a'), T0 + 1500);
-    await store.recordPing(incoming(monitor, 'failure', 'b'), T0 + 2000); // no /start: no duration, starts when first seen
-    await store.recordPing(incoming(monitor, 'start', 'c'), T0 + 3000);
+    await store.recordPing(incomingPing(monitor, 'start', 'a'), T0);
+    await store.recordPing(incomingPing(monitor, 'success', 'a'), T0 + 1500);
+    await store.recordPing(incomingPing(monitor, 'failure', 'b'), T0 + 2000); // no /start: no duration, starts when first seen
+    await store.recordPing(incomingPing(monitor, 'start', 'c'), T0 + 3000);
     expect(await store.listRunOutcomes(monitor.id, 10)).toEqual([
       { status: 'running', durationMs: null, startedAt: T0 + 3000 },
       { status: 'failed', durationMs: null, startedAt: T0 + 2000 },

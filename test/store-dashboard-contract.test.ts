@@ -5,11 +5,11 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import type { ParsedPing } from '../collector/core/ping-request.ts';
 import { MIGRATIONS } from '../collector/store/sqlite-schema.ts';
 import { openSqliteStore } from '../collector/store/sqlite-store.ts';
-import type { IncomingPing, Monitor, StoredPing, Store } from '../collector/store/store.ts';
+import type { StoredPing, Store } from '../collector/store/store.ts';
 import { cleanupTempDirs, makeTempDir } from './helpers/collector.ts';
+import { incomingPing } from './helpers/pings.ts';
 
 const implementations: Record<string, () => Store> = {
   sqlite: () => openSqliteStore(join(makeTempDir(), 'drumbeats.sqlite')),
@@ -19,28 +19,7 @@ afterAll(cleanupTempDirs);
 
 const T0 = Date.parse('2026-03-01T12:00:00Z'); // a bucket boundary
 const MIN = 60_000;
-let counter = 0;
 
-function incoming(monitor: Monitor, kind: ParsedPing['kind'], runId: string, extra: Partial<IncomingPing> = {}): IncomingPing {
-  return {
-    kind,
-    monitorId: monitor.id,
-    runId,
-    pingId: `p${++counter}`,
-    message: null,
-    exitCode: null,
-    durationMs: null,
-    sentAt: null,
-    late: false,
-    reason: null,
-    signal: null,
-    payload: null,
-    payloadSize: 0,
-    truncated: false,
-    contentType: null,
-    ...extra,
-  };
-}
 
 async function collect(pages: AsyncIterable<StoredPing[]>): Promise<StoredPing[][]> {
   const out: StoredPing[][] = [];
@@ -58,15 +37,15 @@ describe.each(Object.entries(implementations))('%s store: dashboard', (_name, op
 
   test('buckets count pings by kind and outcome in 30-minute UTC buckets, with closed-run durations', async () => {
     const { store, job, other } = await setup();
-    await store.recordPing(incoming(job, 'start', 'r1'), T0 + 1 * MIN);
-    await store.recordPing(incoming(job, 'log', 'r1', { message: 'step' }), T0 + 2 * MIN);
-    await store.recordPing(incoming(job, 'success', 'r1'), T0 + 4 * MIN); // 3 min
-    await store.recordPing(incoming(job, 'success', 'r1'), T0 + 5 * MIN); // second terminal: counted, no duration
-    await store.recordPing(incoming(job, 'start', 'r2'), T0 + 29 * MIN);
-    await store.recordPing(incoming(job, 'success', 'r2', { exitCode: 3 }), T0 + 31 * MIN); // exit 3: failure, next bucket
-    await store.recordPing(incoming(job, 'failure', 'r3', { durationMs: 500 }), T0 + 32 * MIN);
-    await store.recordPing(incoming(other, 'success', 'x'), T0 + 3 * MIN);
-    await store.recordPing(incoming(job, 'start', 'r4'), T0 + 40 * MIN);
+    await store.recordPing(incomingPing(job, 'start', 'r1'), T0 + 1 * MIN);
+    await store.recordPing(incomingPing(job, 'log', 'r1', { message: 'step' }), T0 + 2 * MIN);
+    await store.recordPing(incomingPing(job, 'success', 'r1'), T0 + 4 * MIN); // 3 min
+    await store.recordPing(incomingPing(job, 'success', 'r1'), T0 + 5 * MIN); // second terminal: counted, no duration
+    await store.recordPing(incomingPing(job, 'start', 'r2'), T0 + 29 * MIN);
+    await store.recordPing(incomingPing(job, 'success', 'r2', { exitCode: 3 }), T0 + 31 * MIN); // exit 3: failure, next bucket
+    await store.recordPing(incomingPing(job, 'failure', 'r3', { durationMs: 500 }), T0 + 32 * MIN);
+    await store.recordPing(incomingPing(other, 'success', 'x'), T0 + 3 * MIN);
+    await store.recordPing(incomingPing(job, 'start', 'r4'), T0 + 40 * MIN);
     expect(await store.expireOverdueRuns(T0 + 61 * MIN, 10)).toHaveLength(1);
 
     const buckets = await store.listPingBuckets(job.id, T0, T0 + 120 * MIN);
@@ -82,9 +61,9 @@ describe.each(Object.entries(implementations))('%s store: dashboard', (_name, op
 
   test('a late terminal ping after the watchdog adds its outcome and duration', async () => {
     const { store, job } = await setup();
-    await store.recordPing(incoming(job, 'start', 'r1'), T0);
+    await store.recordPing(incomingPing(job, 'start', 'r1'), T0);
     await store.expireOverdueRuns(T0 + 10 * MIN, 10);
-    await store.recordPing(incoming(job, 'success', 'r1'), T0 + 12 * MIN);
+    await store.recordPing(incomingPing(job, 'success', 'r1'), T0 + 12 * MIN);
     expect(await store.listPingBuckets(job.id, T0, T0 + 30 * MIN)).toMatchObject([
       { successes: 1, autoFailed: 1, durationSumMs: 12 * MIN, durationCount: 1 },
     ]);
@@ -93,8 +72,8 @@ describe.each(Object.entries(implementations))('%s store: dashboard', (_name, op
 
   test('recent runs by monitor: newest first, capped per monitor, with details and events where the overview looks', async () => {
     const { store, job, other } = await setup();
-    for (let i = 0; i < 5; i++) await store.recordPing(incoming(job, 'failure', `r${i}`, { durationMs: 100 + i }), T0 + i * MIN);
-    await store.recordPing(incoming(other, 'start', 'o1'), T0);
+    for (let i = 0; i < 5; i++) await store.recordPing(incomingPing(job, 'failure', `r${i}`, { durationMs: 100 + i }), T0 + i * MIN);
+    await store.recordPing(incomingPing(other, 'start', 'o1'), T0);
     const recent = await store.listRecentRunsByMonitor(3);
     expect(recent.get(job.id)?.map((r) => [r.status, r.durationMs, r.detail?.runId])).toEqual([
       ['failed', 104, 'r4'],
@@ -116,10 +95,10 @@ describe.each(Object.entries(implementations))('%s store: dashboard', (_name, op
 
   test('recent runs: details down to the newest clean success, and for every running run', async () => {
     const { store, job } = await setup();
-    await store.recordPing(incoming(job, 'start', 'stuck'), T0);
-    await store.recordPing(incoming(job, 'failure', 'old-failure'), T0 + MIN);
-    await store.recordPing(incoming(job, 'success', 'clean'), T0 + 2 * MIN);
-    await store.recordPing(incoming(job, 'failure', 'new-failure'), T0 + 3 * MIN);
+    await store.recordPing(incomingPing(job, 'start', 'stuck'), T0);
+    await store.recordPing(incomingPing(job, 'failure', 'old-failure'), T0 + MIN);
+    await store.recordPing(incomingPing(job, 'success', 'clean'), T0 + 2 * MIN);
+    await store.recordPing(incomingPing(job, 'failure', 'new-failure'), T0 + 3 * MIN);
     const runs = (await store.listRecentRunsByMonitor(10)).get(job.id)!;
     expect(runs.map((r) => [r.status, r.detail?.runId ?? null, r.detail?.events.map((e) => e.type) ?? null])).toEqual([
       ['failed', 'new-failure', ['FAILED']],
@@ -133,10 +112,10 @@ describe.each(Object.entries(implementations))('%s store: dashboard', (_name, op
 
   test('history: newest first, full-text over payloads and messages, kind and time filters, cursor paging', async () => {
     const { store, job, other } = await setup();
-    await store.recordPing(incoming(job, 'start', 'r1', { payload: '{"event":"invoice.paid","id":"evt_1"}' }), T0);
-    await store.recordPing(incoming(job, 'log', 'r1', { message: 'Rendered PDF for café' }), T0 + MIN);
-    await store.recordPing(incoming(job, 'failure', 'r1', { payload: 'Timeout talking to S3 <img src=x onerror=alert(1)>' }), T0 + 2 * MIN);
-    await store.recordPing(incoming(other, 'failure', 'x', { payload: 'timeout elsewhere' }), T0 + 3 * MIN);
+    await store.recordPing(incomingPing(job, 'start', 'r1', { payload: '{"event":"invoice.paid","id":"evt_1"}' }), T0);
+    await store.recordPing(incomingPing(job, 'log', 'r1', { message: 'Rendered PDF for café' }), T0 + MIN);
+    await store.recordPing(incomingPing(job, 'failure', 'r1', { payload: 'Timeout talking to S3 <img src=x onerror=alert(1)>' }), T0 + 2 * MIN);
+    await store.recordPing(incomingPing(other, 'failure', 'x', { payload: 'timeout elsewhere' }), T0 + 3 * MIN);
 
     const ids = (pings: StoredPing[]) => pings.map((p) => `${p.runId}:${p.kind}`);
     expect(ids(await store.searchPings({ monitorId: job.id }, 10))).toEqual(['r1:failure', 'r1:log', 'r1:start']);
@@ -161,7 +140,7 @@ describe.each(Object.entries(implementations))('%s store: dashboard', (_name, op
   test('export: arrival order in bounded pages, a snapshot of what was stored when it began', async () => {
     const { store, job, other } = await setup();
     for (let i = 0; i < 7; i++) {
-      await store.recordPing(incoming(i % 2 ? other : job, 'log', `r${i}`, { message: i % 3 === 0 ? `needle ${i}` : `hay ${i}` }), T0 + i * MIN);
+      await store.recordPing(incomingPing(i % 2 ? other : job, 'log', `r${i}`, { message: i % 3 === 0 ? `needle ${i}` : `hay ${i}` }), T0 + i * MIN);
     }
     const pages = await collect(store.exportPings({}, 3));
     expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
@@ -172,7 +151,7 @@ describe.each(Object.entries(implementations))('%s store: dashboard', (_name, op
 
     const iterator = store.exportPings({}, 4)[Symbol.asyncIterator]();
     const firstPage = await iterator.next();
-    await store.recordPing(incoming(job, 'log', 'late'), T0 + 9 * MIN);
+    await store.recordPing(incomingPing(job, 'log', 'late'), T0 + 9 * MIN);
     const rest: StoredPing[] = [];
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) rest.push(...next.value);
     expect([...(firstPage.value as StoredPing[]), ...rest].map((p) => p.runId)).not.toContain('late');
@@ -181,8 +160,8 @@ describe.each(Object.entries(implementations))('%s store: dashboard', (_name, op
 
   test('deleting a monitor removes its buckets and its pings from the search index', async () => {
     const { store, job, other } = await setup();
-    await store.recordPing(incoming(job, 'log', 'r1', { message: 'unique-word' }), T0);
-    await store.recordPing(incoming(other, 'log', 'o1', { message: 'unique-word too' }), T0);
+    await store.recordPing(incomingPing(job, 'log', 'r1', { message: 'unique-word' }), T0);
+    await store.recordPing(incomingPing(other, 'log', 'o1', { message: 'unique-word too' }), T0);
     await store.deleteMonitor(job.id);
     expect(await store.listPingBuckets(job.id, T0, T0 + 30 * MIN)).toEqual([]);
     expect((await store.searchPings({ terms: ['unique'] }, 10)).map((p) => p.runId)).toEqual(['o1']);

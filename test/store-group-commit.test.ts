@@ -5,36 +5,16 @@
 
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import type { ParsedPing } from '../collector/core/ping-request.ts';
 import { openSqliteStore } from '../collector/store/sqlite-store.ts';
-import { ConflictError, type IncomingPing, type Monitor } from '../collector/store/store.ts';
+import { ConflictError } from '../collector/store/store.ts';
 import { cleanupTempDirs, makeTempDir } from './helpers/collector.ts';
+import { incomingPing } from './helpers/pings.ts';
 
 afterAll(cleanupTempDirs);
 
 const T0 = Date.parse('2026-03-01T12:00:00Z'); // a bucket boundary
 const MIN = 60_000;
-let counter = 0;
 
-function incoming(monitor: Monitor, kind: ParsedPing['kind'], runId: string): IncomingPing {
-  return {
-    kind,
-    monitorId: monitor.id,
-    runId,
-    pingId: `g${++counter}`,
-    message: null,
-    exitCode: null,
-    durationMs: null,
-    sentAt: null,
-    late: false,
-    reason: null,
-    signal: null,
-    payload: null,
-    payloadSize: 0,
-    truncated: false,
-    contentType: null,
-  };
-}
 
 function openStore() {
   return openSqliteStore(join(makeTempDir(), 'drumbeats.sqlite'));
@@ -45,13 +25,13 @@ test('one batch: bucket counts are summed per monitor and bucket; a failing writ
   const a = await store.createMonitor({ name: 'A', slug: 'a', minDurationMs: null, maxDurationMs: null }, T0);
   const b = await store.createMonitor({ name: 'B', slug: 'b', minDurationMs: null, maxDurationMs: null }, T0);
   const results = await Promise.allSettled([
-    store.recordPing(incoming(a, 'start', 'r1'), T0),
-    store.recordPing(incoming(a, 'log', 'r1'), T0 + 1),
+    store.recordPing(incomingPing(a, 'start', 'r1'), T0),
+    store.recordPing(incomingPing(a, 'log', 'r1'), T0 + 1),
     store.createMonitor({ name: 'A again', slug: 'a', minDurationMs: null, maxDurationMs: null }, T0),
-    store.recordPing(incoming(a, 'success', 'r1'), T0 + 31 * MIN), // the next bucket
-    store.recordPing(incoming(b, 'start', 'r1'), T0 + 2),
-    store.recordPing(incoming({ ...a, id: 'mon_missing' }, 'start', 'r2'), T0 + 3),
-    store.recordPing(incoming(b, 'failure', 'r1'), T0 + 4),
+    store.recordPing(incomingPing(a, 'success', 'r1'), T0 + 31 * MIN), // the next bucket
+    store.recordPing(incomingPing(b, 'start', 'r1'), T0 + 2),
+    store.recordPing(incomingPing({ ...a, id: 'mon_missing' }, 'start', 'r2'), T0 + 3),
+    store.recordPing(incomingPing(b, 'failure', 'r1'), T0 + 4),
   ]);
   expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
   expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
@@ -71,9 +51,9 @@ test('one batch: a monitor changed by an earlier write is seen by the pings afte
   const store = openStore();
   const job = await store.createMonitor({ name: 'Job', slug: 'job', minDurationMs: null, maxDurationMs: null }, T0);
   const [before, , after] = await Promise.all([
-    store.recordPing(incoming(job, 'start', 'before'), T0),
+    store.recordPing(incomingPing(job, 'start', 'before'), T0),
     store.updateMonitor(job.id, { maxDurationMs: 5_000 }),
-    store.recordPing(incoming(job, 'start', 'after'), T0),
+    store.recordPing(incomingPing(job, 'start', 'after'), T0),
   ]);
   expect(before.run.deadlineAt).toBeNull();
   expect(after.run.deadlineAt).toBe(T0 + 5_000);
@@ -84,9 +64,9 @@ test('one batch: pings queued after their monitor was deleted are refused, none 
   const store = openStore();
   const job = await store.createMonitor({ name: 'Job', slug: 'job', minDurationMs: null, maxDurationMs: null }, T0);
   const results = await Promise.allSettled([
-    store.recordPing(incoming(job, 'start', 'r1'), T0),
+    store.recordPing(incomingPing(job, 'start', 'r1'), T0),
     store.deleteMonitor(job.id),
-    store.recordPing(incoming(job, 'start', 'r2'), T0),
+    store.recordPing(incomingPing(job, 'start', 'r2'), T0),
   ]);
   expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
   expect(await store.listPings({ limit: 10 })).toEqual([]);
@@ -97,7 +77,7 @@ test('one batch: pings queued after their monitor was deleted are refused, none 
 test('watchdog closings in one sweep are counted once each in their bucket', async () => {
   const store = openStore();
   const job = await store.createMonitor({ name: 'Job', slug: 'job', minDurationMs: null, maxDurationMs: 1_000 }, T0);
-  await Promise.all(Array.from({ length: 25 }, (_, i) => store.recordPing(incoming(job, 'start', `r${i}`), T0)));
+  await Promise.all(Array.from({ length: 25 }, (_, i) => store.recordPing(incomingPing(job, 'start', `r${i}`), T0)));
   const closed = await store.expireOverdueRuns(T0 + 1_000, 100);
   expect(closed).toHaveLength(25);
   const [bucket] = await store.listPingBuckets(job.id, T0, T0 + 30 * MIN);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { ParsedPing } from '../../collector/core/ping-request.ts';
 import { openSqliteStore } from '../../collector/store/sqlite-store.ts';
 import type { IncomingPing, Monitor, Store } from '../../collector/store/store.ts';
+import { incomingPing } from './pings.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -44,27 +45,8 @@ export async function seedDashboard(dataDir: string, now: number): Promise<Seed>
   const store = openSqliteStore(join(dataDir, 'drumbeats.sqlite'));
   let n = 0;
   const ping = async (monitor: Monitor, kind: ParsedPing['kind'], runId: string, at: number, extra: Partial<IncomingPing> = {}) => {
-    await store.recordPing(
-      {
-        kind,
-        monitorId: monitor.id,
-        runId,
-        pingId: `seed-${++n}`,
-        message: null,
-        exitCode: null,
-        durationMs: null,
-        sentAt: null,
-        late: false,
-        reason: null,
-        signal: null,
-        payload: null,
-        payloadSize: extra.payload ? Buffer.byteLength(extra.payload) : 0,
-        truncated: false,
-        contentType: extra.payload ? 'application/json' : null,
-        ...extra,
-      },
-      at,
-    );
+    const defaults = { pingId: `seed-${++n}`, contentType: extra.payload ? 'application/json' : null };
+    await store.recordPing(incomingPing(monitor, kind, runId, { ...defaults, ...extra }), at);
   };
   const created = now - 40 * 24 * HOUR;
   const monitor = (name: string, slug: string, minS: number | null, maxS: number | null) =>
