@@ -73,9 +73,30 @@ describe('closed stdout', () => {
     wrapper.stdout!.destroy();
     const result = await wrapper;
     expect(result.exitCode).toBe(3);
-    // seq stopped (SIGPIPE or a write error) long before ten million lines, then sh went on.
-    expect(Buffer.from(result.stderr).toString()).toMatch(/(^|\n)seq ended\n$/);
+    // seq died of SIGPIPE long before ten million lines, silently, and sh went on (as unwrapped).
+    expect(Buffer.from(result.stderr).toString()).toBe('seq ended\n');
     expect(collector.pings().at(-1)!.query.exit_code).toBe('3');
+  });
+
+  test('drumbeats run -- seq 1 10000000 | head -1: seq dies of SIGPIPE as unwrapped (141), silently', async () => {
+    const wrapper = startCli(['run', '--monitor', MON, '--url', collector.url, '--', 'seq', '1', '10000000']);
+    await new Promise<void>((resolve) => wrapper.stdout!.once('data', () => resolve()));
+    wrapper.stdout!.destroy();
+    const result = await wrapper;
+    expect(Buffer.from(result.stderr).toString()).toBe('');
+    expect(result.exitCode).toBe(141);
+    const last = collector.pings().at(-1)!;
+    expect(last.path.endsWith('/failure')).toBe(true);
+    expect(last.query).toMatchObject({ exit_code: '141', reason: 'signal', signal: 'SIGPIPE' });
+  });
+
+  test('a closed stderr: the job writing to it dies of SIGPIPE too', async () => {
+    const wrapper = startCli(['run', '--monitor', MON, '--url', collector.url, '--', 'sh', '-c', 'exec seq 1 10000000 >&2']);
+    await new Promise<void>((resolve) => wrapper.stderr!.once('data', () => resolve()));
+    wrapper.stderr!.destroy();
+    const result = await wrapper;
+    expect(result.exitCode).toBe(141);
+    expect(collector.pings().at(-1)!.query).toMatchObject({ reason: 'signal', signal: 'SIGPIPE' });
   });
 });
 

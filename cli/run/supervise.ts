@@ -4,10 +4,12 @@
 // timeout reach it (and its children) exactly once from the wrapper.
 
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, readSync } from 'node:fs';
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { ChildEnd, SignalInfo } from '../core/outcome.ts';
 import type { StreamName } from '../core/output-tail.ts';
+import { findLeafDescendants, type ProcessEntry } from '../core/process-tree.ts';
 
 export interface SuperviseOptions {
   command: readonly string[];
@@ -60,13 +62,28 @@ export function superviseJob(options: SuperviseOptions): SupervisedJob {
     });
   });
 
+  // Our reader went away: the job's writers get SIGPIPE, as they would
+  // unwrapped, rather than a "write error: Connection reset by peer".
+  function sendSigpipe(): void {
+    if (exited || child.pid === undefined) return;
+    const table = readProcessTable();
+    const targets = table === null ? [options.ownGroup ? -child.pid : child.pid] : findLeafDescendants(child.pid, table);
+    for (const pid of targets) {
+      try {
+        process.kill(pid, 'SIGPIPE');
+      } catch {
+        // already gone
+      }
+    }
+  }
+
   const streams: Array<{ src: Readable; done: Promise<void> }> = [];
   for (const [name, src, dest] of [
     ['out', child.stdout, process.stdout],
     ['err', child.stderr, process.stderr],
   ] as const) {
     if (src === null) continue;
-    streams.push({ src, done: passThrough(name, src, dest, options.onOutput) });
+    streams.push({ src, done: passThrough(name, src, dest, options.onOutput, sendSigpipe) });
   }
 
   return {
@@ -98,12 +115,17 @@ function passThrough(
   src: Readable,
   dest: NodeJS.WriteStream,
   onOutput: (stream: StreamName, chunk: Buffer) => void,
+  onReaderGone: () => void,
 ): Promise<void> {
   let destOpen = true;
-  // If our own stdout goes away (`drumbeats run -- job | head`), stop reading
-  // the job's pipe so its next writes fail just as they would unwrapped.
-  const onDestError = (): void => {
+  // If our own stdout goes away (`drumbeats run -- job | head`), the job's
+  // writers get SIGPIPE and we stop reading its pipe, so it ends just as it
+  // would unwrapped instead of running on with nobody reading.
+  const onDestError = (err: NodeJS.ErrnoException): void => {
+    if (!destOpen) return;
     destOpen = false;
+    if (err.code === 'EPIPE' || err.code === 'ECONNRESET') onReaderGone();
+    drainPipe(src, (chunk) => onOutput(name, chunk));
     src.destroy();
   };
   dest.on('error', onDestError);
@@ -121,4 +143,54 @@ function passThrough(
       resolve();
     });
   });
+}
+
+// Most bytes read from the job's pipe before closing it after our reader left.
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Empties the job's pipe, synchronously, just before it is closed. Node gives
+ * the job a socketpair, not a pipe: closing it with unread data makes the
+ * job's pending write fail with ECONNRESET ("write error: Connection reset by
+ * peer", exit 1). Closed empty, the job's next write fails with EPIPE and the
+ * kernel sends SIGPIPE to exactly the process that wrote, as with a real pipe
+ * whose reader went away (exit 141; a shell around it carries on).
+ */
+function drainPipe(src: Readable, onChunk: (chunk: Buffer) => void): void {
+  const fd = (src as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
+  if (typeof fd !== 'number' || fd < 0) return;
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  for (let total = 0; total < MAX_DRAIN_BYTES; ) {
+    let n: number;
+    try {
+      n = readSync(fd, buffer); // non-blocking fd: EAGAIN once it is empty
+    } catch {
+      return;
+    }
+    if (n === 0) return;
+    total += n;
+    onChunk(Buffer.from(buffer.subarray(0, n)));
+  }
+}
+
+// pid and parent pid of every process, from /proc (Linux); null elsewhere.
+function readProcessTable(): ProcessEntry[] | null {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return null;
+  }
+  const table: ProcessEntry[] = [];
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after "(comm)": state ppid ...; a zombie is no longer running.
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state !== 'Z') table.push({ pid: Number(pid), ppid: Number(ppid) });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return table;
 }
