@@ -107,6 +107,19 @@ describe('drumbeats run against the collector', () => {
     expect((await runOf(runId)).status).toBe('success');
   });
 
+  test('a reused run id: the second run warns once that its outcome will not count, and keeps its exit code', async () => {
+    const runId = newRunId();
+    const first = await wrap(runId, ['true']);
+    expect(first.stderr).toBe('');
+    const second = await wrap(runId, ['sh', '-c', 'echo second; exit 5']);
+    expect(second.exitCode).toBe(5);
+    expect(second.stdout.toString()).toBe('second\n');
+    expect(second.stderr).toBe(
+      `drumbeats: run id "${runId}" already finished earlier (success); this run's outcome will not change it — use a unique --run-id\n`,
+    );
+    expect((await runOf(runId)).status).toBe('success');
+  });
+
   test('unknown monitor: 404, the job still runs and exits 0, one warning on stderr', async () => {
     const spool = tempDir();
     const result = await cli(['run', '--monitor', 'mon_AAAAAAAAAAAAAAAAAAAAAA', '--url', collector.url, '--', 'sh', '-c', 'echo still ran'], { spoolDir: spool });

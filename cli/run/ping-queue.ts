@@ -4,7 +4,7 @@
 // passes goes to the spool, in the same order, with its original timing.
 
 import { randomBytes } from 'node:crypto';
-import type { PingQuery } from '../../shared/protocol.ts';
+import type { PingQuery, PingResponse } from '../../shared/protocol.ts';
 import type { PingAction } from '../core/ping-options.ts';
 import type { PingRecord } from '../core/ping-record.ts';
 import { deliverPing, type DeliveryContext, type MonitorResolution } from './deliver.ts';
@@ -135,6 +135,7 @@ export class PingQueue {
         this.items.shift();
         if (result.kind === 'delivered') {
           this.report.delivered++;
+          if (record.action === 'start') this.checkStartAnswer(result.text);
           continue;
         }
         const what = `${result.status} ${result.code}${result.message === '' ? '' : `: ${result.message}`}`;
@@ -147,6 +148,21 @@ export class PingQueue {
         this.options.warner.warn(`the collector at ${this.options.url} refused a ${record.action} ping (${what})`);
       }
     }
+  }
+
+  // A finished run is never reopened by the collector: with a reused run id,
+  // this run's outcome would be stored as a ping that changes nothing.
+  private checkStartAnswer(text: string): void {
+    let answer: Partial<PingResponse>;
+    try {
+      answer = JSON.parse(text) as Partial<PingResponse>;
+    } catch {
+      return;
+    }
+    if (answer.duplicate === true || typeof answer.status !== 'string' || answer.status === 'running') return;
+    this.options.warner.warn(
+      `run id "${this.options.runId}" already finished earlier (${answer.status}); this run's outcome will not change it — use a unique --run-id`,
+    );
   }
 
   // Every later ping would be refused the same way: drop them all, warn once.
