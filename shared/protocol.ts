@@ -162,9 +162,14 @@ export interface RunStepJson {
 }
 
 export interface RunDetailJson extends RunJson {
+  /** The run's pings, oldest first: all of them, or the first 500 and the last 500 of a longer run. */
   pings: PingJson[];
   /** One entry per ping, same order as `pings`. */
   timeline: RunStepJson[];
+  /** How many pings of the run are left out of `pings` and `timeline`; 0 when all are there. */
+  pings_omitted: number;
+  /** Index in `pings` (and `timeline`) of the first ping after the left-out ones; null when none are. */
+  pings_omitted_at: number | null;
   /** How many earlier runs of the monitor the typical gaps come from. */
   baseline_runs: number;
 }

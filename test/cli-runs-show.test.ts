@@ -71,6 +71,35 @@ describe('runs show', () => {
     expect(out).not.toMatch(/\x1b\[/);
   });
 
+  test('a run with more than 1000 pings shows its first and last ones, says how many are left out, and keeps its end and output tail', async () => {
+    const monitor = await collector.createMonitor({ name: 'Chatty' });
+    const total = 1_203; // start + 1,201 logs + failure
+    await ping(monitor, '/start?run_id=chatty-1');
+    for (let i = 1; i <= total - 2; i++) await ping(monitor, `/log?run_id=chatty-1&message=row%20${i}`);
+    await ping(monitor, '/9?run_id=chatty-1', 'last words\n');
+
+    const json = await runCli(['runs', 'show', 'chatty-1', '--json'], { env });
+    const run = JSON.parse(String(json.stdout)) as RunDetailJson;
+    expect(run).toMatchObject({ ping_count: total, pings_omitted: total - 1000, pings_omitted_at: 500 });
+    expect(run.pings).toHaveLength(1000);
+    expect(run.timeline).toHaveLength(1000);
+    expect([run.pings[0]!.kind, run.pings[499]!.message, run.pings[500]!.message, run.pings.at(-1)!.kind]).toEqual([
+      'start',
+      'row 499',
+      `row ${total - 2 - 498}`,
+      'failure',
+    ]);
+    expect(run.pings.at(-1)!.payload).toBe('last words\n');
+    expect(run.timeline[500]!.gap_ms).toBeNull();
+
+    const text = String((await runCli(['runs', 'show', 'chatty-1'], { env })).stdout);
+    expect(text).toContain('Timeline (1,000 of 1,203 pings shown;');
+    expect(text).toContain('… 203 pings not shown …');
+    expect(text.indexOf('log "row 499"')).toBeLessThan(text.indexOf('… 203 pings not shown …'));
+    expect(text.indexOf('… 203 pings not shown …')).toBeLessThan(text.indexOf('log "row 703"'));
+    expect(text).toMatch(/Output tail\n(.*\n)?last words\n/);
+  }, 60_000);
+
   test('a step far slower than in earlier runs is flagged as unusual', async () => {
     const monitor = await collector.createMonitor({ name: 'ETL' });
     for (const n of [1, 2, 3]) {

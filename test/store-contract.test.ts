@@ -70,6 +70,16 @@ describe.each(Object.entries(implementations))('%s store', (_name, factory) => {
     await store.close();
   });
 
+  test("a run's first or last pings, oldest first either way", async () => {
+    const { store, monitor } = await withMonitor(null);
+    for (let i = 0; i < 10; i++) await store.recordPing(incomingPing(monitor, 'log', 'long', { message: `m${i}` }), T0 + i);
+    await store.recordPing(incomingPing(monitor, 'log', 'other', { message: 'x' }), T0 + 20);
+    const messages = async (last: boolean) => (await store.listPings({ monitorId: monitor.id, runId: 'long', limit: 3, last })).map((p) => p.message);
+    expect(await messages(false)).toEqual(['m0', 'm1', 'm2']);
+    expect(await messages(true)).toEqual(['m7', 'm8', 'm9']);
+    await store.close();
+  });
+
   test('pings queued in one batch all land, in order, and a failing one fails alone', async () => {
     const { store, monitor } = await withMonitor(null);
     const results = await Promise.allSettled([

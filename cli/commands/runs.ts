@@ -3,7 +3,7 @@
 import type { MonitorJson, RunDetailJson, RunListJson } from '../../shared/protocol.ts';
 import { callApi, type ClientConfig } from '../api-client.ts';
 import { formatDuration } from '../core/format.ts';
-import { describeRunStatus, outputTail, timelineRows } from '../core/run-view.ts';
+import { describeRunStatus, outputTail, timelinePingCount, timelineRows } from '../core/run-view.ts';
 import { formatWhen, parseTimeInput } from '../core/time-input.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { openTerminal } from '../terminal.ts';
@@ -106,7 +106,7 @@ export async function runsShow(
   const unusual = rows.filter((r) => r.unusual).length;
   const baseline =
     run.baseline_runs === 0 ? 'no earlier runs to compare gaps with' : `typical gaps from the ${run.baseline_runs} earlier run${run.baseline_runs === 1 ? '' : 's'}`;
-  term.out(`${paint.bold('Timeline')} ${paint.dim(`(${run.pings.length} ping${run.pings.length === 1 ? '' : 's'}; ${baseline})`)}\n`);
+  term.out(`${paint.bold('Timeline')} ${paint.dim(`(${timelinePingCount(run)}; ${baseline})`)}\n`);
   term.out(`${await term.table(['OFFSET', 'GAP', 'TYPICAL', 'STEP', 'PAYLOAD'], rows.map((r) => [r.offset, r.gap, r.typical, r.what, r.payload]))}\n`);
   if (unusual > 0) term.out(`${paint.red(`${unusual} unusual gap${unusual === 1 ? '' : 's'}`)} ${paint.dim('(more than 3× the typical gap of that step)')}\n`);
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { PingJson, RunDetailJson, RunStepJson } from '../../shared/protocol.ts';
 import { PLAIN } from './paint.ts';
-import { describeRunStatus, excerpt, outputTail, timelineRows } from './run-view.ts';
+import { describeRunStatus, excerpt, outputTail, timelinePingCount, timelineRows } from './run-view.ts';
 
 const T = (s: number) => new Date(Date.parse('2026-12-03T02:00:00Z') + s * 1000).toISOString();
 let n = 0;
@@ -64,11 +64,27 @@ function detail(): RunDetailJson {
       step(pings[2]!, 47_000, 45_000, 10_000, true),
       step(pings[3]!, 48_000, 1000, 1000),
     ],
+    pings_omitted: 0,
+    pings_omitted_at: null,
     baseline_runs: 5,
   };
 }
 
 describe('timelineRows', () => {
+  test('a run with pings left out: one row says how many, where they were; the count says how many are shown', () => {
+    const run = { ...detail(), pings_omitted: 12_641, pings_omitted_at: 2, ping_count: 12_645 };
+    expect(timelineRows(run, PLAIN).map((r) => r.what)).toEqual([
+      'start',
+      'log "extracted 99 rows"',
+      '… 12,641 pings not shown …',
+      'log "loaded"',
+      'failure · exit 3 · took 48.1 s',
+      'event FAILED exit_code',
+    ]);
+    expect(timelinePingCount(run)).toBe('4 of 12,645 pings shown');
+    expect(timelinePingCount(detail())).toBe('4 pings');
+  });
+
   test('pings in order with offsets and gaps; the unusual gap says by how much; the event after its ping', () => {
     expect(timelineRows(detail(), PLAIN).map((r) => [r.offset, r.gap, r.typical, r.what, r.payload, r.unusual])).toEqual([
       ['+0 ms', '—', '—', 'start', '', false],

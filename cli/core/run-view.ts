@@ -45,6 +45,16 @@ export function timelineRows(run: RunDetailJson, paint: Paint): TimelineRow[] {
       },
     });
   });
+  const omittedAt = run.pings_omitted_at ?? null;
+  const resumed = omittedAt === null ? undefined : run.pings[omittedAt];
+  if (resumed && run.pings_omitted > 0) {
+    // Just before the first ping shown after the gap.
+    rows.push({
+      at: Date.parse(resumed.received_at),
+      order: omittedAt! - 0.5,
+      row: { offset: '', gap: '', typical: '', what: paint.dim(`… ${countText(run.pings_omitted)} ping${run.pings_omitted === 1 ? '' : 's'} not shown …`), payload: '', unusual: false },
+    });
+  }
   run.events.forEach((event, i) => {
     const at = Date.parse(event.at);
     const colour = event.type === 'FAILED' ? paint.red : paint.yellow;
@@ -63,6 +73,17 @@ export function timelineRows(run: RunDetailJson, paint: Paint): TimelineRow[] {
   });
   return rows.sort((a, b) => a.at - b.at || a.order - b.order).map((r) => r.row);
 }
+
+/** "Timeline (… pings; …)": how many pings, and how many of them are shown when the run has too many. */
+export function timelinePingCount(run: Pick<RunDetailJson, 'pings' | 'pings_omitted'>): string {
+  const shown = run.pings.length;
+  const omitted = run.pings_omitted ?? 0;
+  if (omitted === 0) return `${countText(shown)} ping${shown === 1 ? '' : 's'}`;
+  return `${countText(shown)} of ${countText(shown + omitted)} pings shown`;
+}
+
+// 12641 -> "12,641": digits grouped the same way whatever the locale.
+const countText = (n: number): string => n.toLocaleString('en-US');
 
 /** The stored output tail: the payload of the run's last terminal ping. */
 export function outputTail(run: RunDetailJson): { text: string; size: number; truncated: boolean } | null {

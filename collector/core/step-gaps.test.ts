@@ -163,4 +163,25 @@ describe('buildTimeline', () => {
       ['end', 2000, 2000],
     ]);
   });
+
+  test('after left-out pings: no gap for the first one shown, /log steps matched by message only, the end still by position', () => {
+    const history = [0, 1, 2].map(usual);
+    const today = run([
+      ['start', null, 0],
+      ['log', 'extracted 9 rows', 2],
+      // ... pings left out here ...
+      ['log', 'loaded', 500],
+      ['log', null, 501],
+      ['success', null, 560],
+    ]);
+    const steps = buildTimeline(today, T0, history, undefined, 2);
+    expect(steps.map((s) => [s.step, s.gapMs, s.basis])).toEqual([
+      ['start', null, null],
+      ['extracted 9 rows', 2000, 'message'],
+      ['loaded', null, 'message'],
+      ['log', 1000, null],
+      ['end', 59_000, 'index'],
+    ]);
+    expect(steps[4]).toMatchObject({ typicalGapMs: 1000, unusual: true });
+  });
 });

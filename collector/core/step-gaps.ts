@@ -52,18 +52,24 @@ interface StepKeys {
   label: string;
 }
 
-/** Builds the timeline of `pings` (arrival order) against the pings of earlier runs of the same monitor. */
+/**
+ * Builds the timeline of `pings` (arrival order) against the pings of earlier
+ * runs of the same monitor. `omittedBefore`: the index in `pings` where pings
+ * of the run were left out (a very long run shows its first and last ones);
+ * from there on the /log positions are unknown and the first gap is too.
+ */
 export function buildTimeline(
   pings: readonly TimelinePing[],
   originMs: number,
   history: ReadonlyArray<readonly TimelinePing[]>,
   rule: GapRule = DEFAULT_GAP_RULE,
+  omittedBefore: number | null = null,
 ): TimelineStep[] {
   const samples = collectSamples(history);
-  const keys = stepKeysOf(pings);
+  const keys = stepKeysOf(pings, omittedBefore ?? Infinity);
   return pings.map((ping, i) => {
     const key = keys[i]!;
-    const previous = i > 0 ? pings[i - 1]! : null;
+    const previous = i > 0 && i !== omittedBefore ? pings[i - 1]! : null;
     const gapMs = previous ? ping.receivedAt - previous.receivedAt : null;
     const byMessage = key.byMessage === null ? [] : (samples.get(key.byMessage) ?? []);
     const byIndex = samples.get(key.byIndex) ?? [];
@@ -101,9 +107,9 @@ export function normaliseStepMessage(message: string): string {
   return message.replace(/\d+/g, '#').replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
-function stepKeysOf(pings: readonly TimelinePing[]): StepKeys[] {
+function stepKeysOf(pings: readonly TimelinePing[], positionsUnknownFrom = Infinity): StepKeys[] {
   let logIndex = 0;
-  return pings.map((ping) => {
+  return pings.map((ping, i) => {
     switch (ping.kind) {
       case 'start':
         return { byMessage: null, byIndex: 'start', label: 'start' };
@@ -113,6 +119,11 @@ function stepKeysOf(pings: readonly TimelinePing[]): StepKeys[] {
       case 'log': {
         logIndex += 1;
         const text = ping.message === null ? '' : normaliseStepMessage(ping.message);
+        if (i >= positionsUnknownFrom) {
+          // After left-out pings the position is unknown: match by message only.
+          const label = ping.message === null || ping.message.trim() === '' ? 'log' : ping.message;
+          return { byMessage: text === '' ? null : `message:${text}`, byIndex: 'log:unknown', label };
+        }
         return {
           byMessage: text === '' ? null : `message:${text}`,
           byIndex: `log:${logIndex}`,

@@ -21,6 +21,9 @@ import { registerMonitorStatsRoutes } from './monitor-stats.ts';
 import { registerStreamRoutes } from './stream.ts';
 
 const DEFAULT_LIST_LIMIT = 50;
+/** A run's detail shows at most this many of its first pings and of its last ones. */
+export const TIMELINE_HEAD = 500;
+export const TIMELINE_TAIL = 500;
 
 /** Registers /v1/monitors, /v1/runs and /v1/pings behind the API key. */
 export async function registerManagementRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
@@ -120,17 +123,31 @@ export async function registerManagementRoutes(app: FastifyInstance, { deps }: {
       if (matches.length > 1) {
         throw new HttpError(409, 'ambiguous_run', `run id "${runId}" exists in several monitors; pass monitor=<id|slug>`);
       }
-      const pings = await store.listPings({ monitorId: run.monitorId, runId: run.runId, limit: 1000 });
+      // A very long run shows its beginning and its end (the terminal ping, the output tail), not the first 1000.
+      const first = await store.listPings({ monitorId: run.monitorId, runId: run.runId, limit: TIMELINE_HEAD + TIMELINE_TAIL + 1 });
+      let pings = first;
+      let omittedAt: number | null = null;
+      if (first.length > TIMELINE_HEAD + TIMELINE_TAIL) {
+        const head = first.slice(0, TIMELINE_HEAD);
+        const cut = head.at(-1)!.seq;
+        const last = await store.listPings({ monitorId: run.monitorId, runId: run.runId, limit: TIMELINE_TAIL, last: true });
+        pings = [...head, ...last.filter((p) => p.seq > cut)];
+        omittedAt = TIMELINE_HEAD;
+      }
+      // ping_count was read with the run; pings that arrived since only make the tail newer.
+      const omitted = omittedAt === null ? 0 : Math.max(1, run.pingCount - pings.length);
       // The same steps in earlier runs of this monitor are the yardstick for unusual gaps.
       const earlier = await store.listRuns({ monitorId: run.monitorId, before: run.firstSeenAt, limit: BASELINE_RUNS });
       const history = await Promise.all(
         earlier.map((r) => store.listPings({ monitorId: r.monitorId, runId: r.runId, limit: 1000 })),
       );
-      const steps = buildTimeline(pings, run.firstSeenAt, history);
+      const steps = buildTimeline(pings, run.firstSeenAt, history, undefined, omittedAt);
       return {
         ...runJson(run),
         pings: pings.map(pingJson),
         timeline: pings.map((ping, i) => runStepJson(ping, steps[i]!)),
+        pings_omitted: omitted,
+        pings_omitted_at: omittedAt,
         baseline_runs: earlier.length,
       };
     },

@@ -413,10 +413,12 @@ export class SqliteStore implements Store {
     if (filter.runId !== undefined) (where.push('run_id = @run_id'), (params.run_id = filter.runId));
     if (filter.kind !== undefined) (where.push('kind = @kind'), (params.kind = filter.kind));
     if (filter.afterSeq !== undefined) (where.push('seq > @after'), (params.after = filter.afterSeq));
-    const order = filter.afterSeq !== undefined || filter.runId !== undefined ? 'ASC' : 'DESC';
+    const fromEnd = filter.last === true && filter.runId !== undefined;
+    const order = !fromEnd && (filter.afterSeq !== undefined || filter.runId !== undefined) ? 'ASC' : 'DESC';
     const sql = `SELECT * FROM pings ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY seq ${order} LIMIT @limit`;
-    return (this.#db.prepare(sql).all(params) as PingRow[]).map(toPing);
+    const pings = (this.#db.prepare(sql).all(params) as PingRow[]).map(toPing);
+    return fromEnd ? pings.reverse() : pings;
   }
 
   // ---- dashboard (analytics, overview, history, export) ----------------------

@@ -112,6 +112,8 @@ export interface PingFilter {
   limit: number;
   /** Only pings with seq greater than this (for streaming / paging forward). */
   afterSeq?: number;
+  /** With `runId`: the run's last `limit` pings instead of its first (still oldest first). */
+  last?: boolean;
 }
 
 /** Ping history and export filters (issue 6). */

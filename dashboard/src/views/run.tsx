@@ -6,6 +6,7 @@
 import type { PingJson, RunDetailJson, RunStepJson } from '../../../shared/protocol.ts';
 import { api, query } from '../api.ts';
 import { EventChip, StatusBadge } from '../components/badges.tsx';
+import { formatCount } from '../core/count.ts';
 import { formatDateTime, formatDuration } from '../core/time.ts';
 import { href } from '../router.ts';
 import { useData } from '../use-data.ts';
@@ -20,6 +21,12 @@ export function RunView({ monitorId, runId }: { monitorId: string; runId: string
   if (!run) return <Status data={data} />;
   const terminal = [...run.pings].reverse().find((p) => p.kind === 'success' || p.kind === 'failure');
   const steps = run.timeline ?? [];
+  // A very long run: the collector sends its first and last pings and says how many it left out, and where.
+  const omitted = run.pings_omitted ?? 0;
+  const omittedAt = omitted > 0 ? (run.pings_omitted_at ?? null) : null;
+  const notShown = (
+    <span data-testid="pings-omitted">… {formatCount(omitted, 'ping')} not shown …</span>
+  );
 
   return (
     <section class="run-page">
@@ -46,7 +53,7 @@ export function RunView({ monitorId, runId }: { monitorId: string; runId: string
         <div class="section-head">
           <h2>Timeline</h2>
           <span class="muted small">
-            {run.pings.length} ping{run.pings.length === 1 ? '' : 's'}
+            {omitted > 0 ? `${run.pings.length.toLocaleString('en-US')} of ${formatCount(run.pings.length + omitted, 'ping')} shown` : formatCount(run.pings.length, 'ping')}
             {run.baseline_runs ? ` · typical gaps from ${run.baseline_runs} earlier runs` : ''}
           </span>
         </div>
@@ -65,9 +72,9 @@ export function RunView({ monitorId, runId }: { monitorId: string; runId: string
           <tbody>
             {run.pings.map((ping, i) => {
               const step = steps[i];
-              return (
+              const row = (
                 <tr key={ping.ping_id} class={step?.unusual ? 'unusual' : ''} data-kind={ping.kind}>
-                  <td class="muted">{i + 1}</td>
+                  <td class="muted">{omittedAt !== null && i >= omittedAt ? i + 1 + omitted : i + 1}</td>
                   <td>
                     <span class={`kind kind-${ping.kind}`}>{ping.kind}</span> <span class="step-name">{step?.step ?? ping.message ?? ''}</span>
                     {step?.unusual && <span class="chip unusual-chip">unusual gap</span>}
@@ -78,6 +85,12 @@ export function RunView({ monitorId, runId }: { monitorId: string; runId: string
                   <td class="nowrap small">{formatDateTime(Date.parse(ping.received_at))}</td>
                 </tr>
               );
+              return i === omittedAt ? [
+                <tr key="omitted" class="omitted">
+                  <td colSpan={6} class="muted">{notShown}</td>
+                </tr>,
+                row,
+              ] : row;
             })}
           </tbody>
         </table>
@@ -94,8 +107,9 @@ export function RunView({ monitorId, runId }: { monitorId: string; runId: string
 
       <div class="card section">
         <h2>Pings and payloads</h2>
-        {run.pings.map((p) => (
+        {run.pings.map((p, i) => (
           <div class="ping-detail" key={p.ping_id}>
+            {i === omittedAt && <p class="muted small">{notShown}</p>}
             <div class="small">
               <span class={`kind kind-${p.kind}`}>{p.kind}</span> {formatDateTime(Date.parse(p.received_at))}
               {p.message !== null && <span class="message"> {p.message}</span>}
