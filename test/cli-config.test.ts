@@ -47,6 +47,12 @@ describe('login and config', () => {
     const list = await runCli(['config', 'list'], { env });
     expect(list.stdout).not.toContain(collector.apiKey);
     expect(list.stdout).toMatch(/^api_key {2}test…6789$/m);
+    const listJson = await runCli(['config', 'list', '--json'], { env });
+    expect(listJson.stdout).not.toContain(collector.apiKey);
+    expect(JSON.parse(String(listJson.stdout))).toMatchObject({
+      stored: { url: collector.url, api_key: 'test…6789' },
+      effective: { api_key_set: true, api_key_source: 'config' },
+    });
   });
 
   test('a refused key is not saved: exit 4', async () => {

@@ -65,7 +65,8 @@ export async function configList(flags: { url?: string; apiKey?: string }, opts:
     process.stdout.write(
       `${JSON.stringify({
         file: configFilePath(env),
-        stored: { url: file.url ?? null, api_key: file.api_key ?? null },
+        // Masked as in the text output: `config get api_key` is the one way to print the key.
+        stored: { url: file.url ?? null, api_key: file.api_key === undefined ? null : maskSecret(file.api_key) },
         effective: settings && {
           url: settings.url,
           url_source: settings.sources.url,
