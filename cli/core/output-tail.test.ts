@@ -11,8 +11,8 @@ function feed(limit: number, pushes: Push[]): OutputTail {
 }
 
 function contentBytes(text: string): number {
-  // Bytes of job output a rendered tail represents: each line minus its tag, plus its newline.
-  const body = text.replace(/^\[drumbeats: \d+ earlier bytes of output dropped\]\n/, '');
+  // Bytes of job output a rendered tail represents: each line minus its tag (and the "…" of a cut line), plus its newline.
+  const body = text.replace(/^\[drumbeats: \d+ earlier bytes of output dropped\]\n/, '').replace(/^\[(out|err)\] …/, '[$1] ');
   return enc.encode(body).length - (body.match(/^\[(out|err)\] /gm)?.length ?? 0) * 6;
 }
 
@@ -79,7 +79,8 @@ describe('OutputTail with drops', () => {
       const { text, droppedBytes } = feed(limit, [['err', `${line}\n`]]).render();
       expect(text).not.toContain('\uFFFD');
       expect(enc.encode(text).length).toBeLessThanOrEqual(limit);
-      const body = text.slice(text.indexOf('[err] ') + 6, -1);
+      expect(text).toContain('[err] …');
+      const body = text.slice(text.indexOf('[err] ') + 6 + 1, -1);
       expect(body).toBe(char.repeat(body.length / char.length));
       expect(droppedBytes).toBe(line.length / char.length * size + 1 - enc.encode(body).length - 1);
     }
@@ -89,7 +90,7 @@ describe('OutputTail with drops', () => {
     const bytes = new Array(5000).fill(0xff) as number[];
     const { text } = feed(256, [['out', bytes]]).render();
     expect(enc.encode(text).length).toBeLessThanOrEqual(256);
-    expect(text).toMatch(/^\[drumbeats: \d+ earlier bytes of output dropped\]\n\[out\] \uFFFD+$/);
+    expect(text).toMatch(/^\[drumbeats: \d+ earlier bytes of output dropped\]\n\[out\] …\uFFFD+$/);
   });
 
   test('memory stays bounded over 20 MB of mixed output', () => {
@@ -105,6 +106,44 @@ describe('OutputTail with drops', () => {
     expect(totalBytes).toBeGreaterThan(20_000_000);
     expect(enc.encode(text).length).toBeLessThanOrEqual(10 * 1024);
     expect(droppedBytes + contentBytes(text)).toBe(totalBytes);
+  });
+
+  test.for<[string, number, Push[], string]>([
+    ['drops a line whose front would be cut (it fits on its own): the tail starts at a line boundary', 150,
+      [['out', [1, 2, 3, 4, 5, 6, 7, 8].map((i) => `line-${i}-abcdefghij\n`).join('')]],
+      '[drumbeats: 90 earlier bytes of output dropped]\n[out] line-6-abcdefghij\n[out] line-7-abcdefghij\n[out] line-8-abcdefghij\n'],
+    ['the same lines, one chunk each', 150,
+      [1, 2, 3, 4, 5, 6, 7, 8].map((i): Push => ['out', `line-${i}-abcdefghij\n`]),
+      '[drumbeats: 90 earlier bytes of output dropped]\n[out] line-6-abcdefghij\n[out] line-7-abcdefghij\n[out] line-8-abcdefghij\n'],
+    ['drops a cut line of the other stream the same way', 130,
+      [['err', `${'e'.repeat(20)}\n`], ['out', `${'o'.repeat(20)}\n`], ['err', `${'q'.repeat(20)}\n`], ['out', `${'p'.repeat(20)}\n`], ['out', `${'r'.repeat(20)}\n`]],
+      `[drumbeats: 63 earlier bytes of output dropped]\n[out] ${'p'.repeat(20)}\n[out] ${'r'.repeat(20)}\n`],
+    ['keeps the end of a line longer than the limit, marked with …', 100,
+      [['out', `a\n${'x'.repeat(500)}\n`]],
+      `[drumbeats: 476 earlier bytes of output dropped]\n[out] …${'x'.repeat(26)}\n`],
+    ['keeps the end of an unfinished line longer than the limit, marked with …', 150,
+      [['out', 'done\n'], ['err', 'y'.repeat(300)], ['err', 'y'.repeat(300)]],
+      `[drumbeats: 528 earlier bytes of output dropped]\n[err] …${'y'.repeat(77)}`],
+  ])('%s', ([, limit, pushes, expected]) => {
+    const { text, droppedBytes, totalBytes } = feed(limit, pushes).render();
+    expect(text).toBe(expected);
+    expect(enc.encode(text).length).toBeLessThanOrEqual(limit);
+    expect(droppedBytes + contentBytes(text)).toBe(totalBytes);
+  });
+
+  test('for i in $(seq 1 2000); do echo "line-$i-abcdefghij"; done: the tail starts with a whole line', () => {
+    let input = '';
+    for (let i = 1; i <= 2000; i++) input += `line-${i}-abcdefghij\n`;
+    for (const chunkSize of [1, 17, 4096, 65536]) {
+      const tail = new OutputTail(10 * 1024);
+      for (let at = 0; at < input.length; at += chunkSize) tail.push('out', enc.encode(input.slice(at, at + chunkSize)));
+      const { text, droppedBytes, totalBytes } = tail.render();
+      const lines = text.split('\n');
+      expect(lines[0]).toBe(`[drumbeats: ${droppedBytes} earlier bytes of output dropped]`);
+      const first = Number(/^\[out\] line-(\d+)-abcdefghij$/.exec(lines[1]!)?.[1]);
+      expect(lines.slice(1, -1)).toEqual(Array.from({ length: 2001 - first }, (_, k) => `[out] line-${first + k}-abcdefghij`));
+      expect(droppedBytes + contentBytes(text)).toBe(totalBytes);
+    }
   });
 
   test('a zero limit renders nothing and drops everything', () => {

@@ -2,7 +2,9 @@
 // order, line by line, each line tagged `[out]` or `[err]`. Memory stays
 // bounded whatever the job writes (about three times the limit); the rendered
 // text is valid UTF-8, never longer than the limit, and starts with a marker
-// counting the bytes that were dropped to make it fit.
+// counting the bytes that were dropped to make it fit. It starts at a line
+// boundary: a line cut at its front is dropped whole, unless it is longer than
+// the whole limit, when its end is kept behind a "…" saying it was cut.
 
 import { utf8SuffixStart } from '../../shared/utf8.ts';
 
@@ -13,11 +15,15 @@ interface TailLine {
   bytes: Uint8Array;
   /** The line ended with "\n" (which counts as one byte of output). */
   newline: boolean;
+  /** Bytes the line had before its front was cut off to bound memory (equals bytes.length when whole). */
+  fullLength: number;
 }
 
 interface PartialLine {
   parts: Uint8Array[];
   length: number;
+  /** Bytes of the line so far, including those cut off its front to bound memory. */
+  fullLength: number;
   /** Order of the push that started this line, to place unfinished lines of both streams. */
   firstSeq: number;
 }
@@ -33,6 +39,9 @@ const NEWLINE = 0x0a;
 const TAG_BYTES = 6; // "[out] " or "[err] "
 /** Room kept for the dropped-bytes marker line when anything is dropped. */
 const MARKER_RESERVE = 64;
+/** Put before the kept end of a line longer than the whole limit. */
+const CUT_MARK = '…';
+const CUT_MARK_BYTES = 3;
 const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 const encoder = new TextEncoder();
 
@@ -48,8 +57,8 @@ export class OutputTail {
   private head = 0;
   private lineBytes = 0;
   private readonly partial: Record<StreamName, PartialLine> = {
-    out: { parts: [], length: 0, firstSeq: 0 },
-    err: { parts: [], length: 0, firstSeq: 0 },
+    out: { parts: [], length: 0, fullLength: 0, firstSeq: 0 },
+    err: { parts: [], length: 0, fullLength: 0, firstSeq: 0 },
   };
   private seq = 0;
   private total = 0;
@@ -106,7 +115,10 @@ export class OutputTail {
     const open = (['out', 'err'] as const)
       .filter((s) => this.partial[s].length > 0)
       .sort((a, b) => this.partial[a].firstSeq - this.partial[b].firstSeq);
-    for (const s of open) items.push({ stream: s, bytes: concat(this.partial[s].parts, this.partial[s].length), newline: false });
+    for (const s of open) {
+      const p = this.partial[s];
+      items.push({ stream: s, bytes: concat(p.parts, p.length), newline: false, fullLength: p.fullLength });
+    }
 
     const rendered: string[] = [];
     let represented = 0;
@@ -127,15 +139,22 @@ export class OutputTail {
           complete = false;
           break;
         }
-        const piece = fitSuffix(item.bytes, room);
-        const line = `${tagOf(item.stream)}${piece.text}${suffix}`;
-        rendered.push(line);
-        used += TAG_BYTES + piece.byteLength + suffix.length;
-        represented += item.bytes.length - piece.start + (item.newline ? 1 : 0);
-        if (piece.start > 0) {
+        let piece = fitSuffix(item.bytes, room);
+        const cut = piece.start > 0 || item.bytes.length < item.fullLength;
+        let mark = '';
+        if (cut) {
           complete = false;
-          break;
+          // A line that could be shown whole on its own is dropped whole, so
+          // the tail starts at a line boundary; only a line longer than the
+          // limit is shown cut, and says so.
+          if (TAG_BYTES + item.fullLength + suffix.length <= budget || room < CUT_MARK_BYTES) break;
+          piece = fitSuffix(item.bytes, room - CUT_MARK_BYTES);
+          mark = CUT_MARK;
         }
+        rendered.push(`${tagOf(item.stream)}${mark}${piece.text}${suffix}`);
+        used += TAG_BYTES + (mark === '' ? 0 : CUT_MARK_BYTES) + piece.byteLength + suffix.length;
+        represented += item.bytes.length - piece.start + (item.newline ? 1 : 0);
+        if (cut) break;
       }
       if (complete && represented === this.total) break;
       if (attempt === 0) budget = Math.max(0, this.limitBytes - MARKER_RESERVE);
@@ -153,10 +172,11 @@ export class OutputTail {
   private appendPartial(stream: StreamName, bytes: Uint8Array): void {
     if (bytes.length === 0) return;
     const p = this.partial[stream];
-    if (p.length === 0) p.firstSeq = this.seq;
+    if (p.fullLength === 0) p.firstSeq = this.seq;
     // Copy: keeping a view would pin the whole read buffer in memory.
     p.parts.push(bytes.slice());
     p.length += bytes.length;
+    p.fullLength += bytes.length;
     if (p.length > this.limitBytes + 1024) {
       const joined = concat(p.parts, p.length);
       const kept = joined.slice(utf8SuffixStart(joined, this.limitBytes));
@@ -168,7 +188,7 @@ export class OutputTail {
   private completeLine(stream: StreamName): void {
     const p = this.partial[stream];
     const bytes = concat(p.parts, p.length);
-    this.lines.push({ stream, bytes, newline: true });
+    this.lines.push({ stream, bytes, newline: true, fullLength: p.fullLength });
     this.lineBytes += bytes.length + 1;
     this.resetPartial(stream);
   }
@@ -177,6 +197,7 @@ export class OutputTail {
     const p = this.partial[stream];
     p.parts = [];
     p.length = 0;
+    p.fullLength = 0;
   }
 
   // Complete lines older than the newest `limit` bytes can never be rendered.
