@@ -3,6 +3,7 @@
 // CliErrors that say what to do next.
 
 import type { ErrorBody } from '../shared/protocol.ts';
+import { describeFetchError } from './core/fetch-error.ts';
 import { CliError, EXIT } from './errors.ts';
 
 export interface ClientConfig {
@@ -38,8 +39,7 @@ export async function callApi<T>(
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message ?? (error as Error).message;
+    const why = describeFetchError(error, REQUEST_TIMEOUT_MS);
     throw new CliError(
       `cannot reach the collector at ${config.url} (${why}): is it running? Set --url or DRUMBEATS_URL`,
       EXIT.unreachable,

@@ -3,6 +3,8 @@
 // says what is wrong. Every test points DRUMBEATS_CONFIG_DIR at a temp dir.
 
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { StatusJson } from '../cli/commands/status.ts';
@@ -167,5 +169,21 @@ describe('status (doctor)', () => {
     expect(status.collector).toMatchObject(collectorState);
     expect(status.api_key.state).toBe(keyState);
     expect(String(result.stderr).trim().split('\n')).toHaveLength(1);
+  });
+
+  test('an unreachable collector: the report and the error say why (ECONNREFUSED), not "fetch failed"', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve)); // nothing listens there any more
+    const env = clean({ DRUMBEATS_URL: `http://127.0.0.1:${port}`, DRUMBEATS_API_KEY: 'k' });
+    const json = JSON.parse(String((await runCli(['status', '--json'], { env })).stdout)) as StatusJson;
+    expect(json.collector).toMatchObject({ reachable: false, error: 'ECONNREFUSED' });
+    const text = await runCli(['status'], { env });
+    expect(text.exitCode).toBe(3);
+    expect(text.stdout).toContain('✘ not reachable (ECONNREFUSED)');
+    expect(text.stderr).toBe(`drumbeats: cannot reach the collector at http://127.0.0.1:${port} (ECONNREFUSED): is it running? Set --url, DRUMBEATS_URL or \`drumbeats login\`\n`);
+    const badPort = JSON.parse(String((await runCli(['status', '--json'], { env: { ...env, DRUMBEATS_URL: 'http://127.0.0.1:9' } })).stdout)) as StatusJson;
+    expect(badPort.collector.error).toBe('bad port');
   });
 });

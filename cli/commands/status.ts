@@ -9,6 +9,7 @@ import type { MonitorJson } from '../../shared/protocol.ts';
 import { callApi } from '../api-client.ts';
 import { configFilePath } from '../config-file.ts';
 import { defaultSpoolDir } from '../core/client-config.ts';
+import { describeFetchError } from '../core/fetch-error.ts';
 import { formatDuration } from '../core/format.ts';
 import { parseSpoolFileName } from '../core/ping-record.ts';
 import type { Settings } from '../core/settings.ts';
@@ -35,7 +36,8 @@ export async function statusCommand(settings: Settings, opts: { json?: boolean }
   if (opts.json) term.out(`${JSON.stringify(report)}\n`);
   else term.out(renderStatus(report, term.paint, (ms) => formatWhen(ms, Date.now(), term.offsetAt(ms))));
   if (!report.collector.reachable) {
-    throw new CliError(`cannot reach the collector at ${report.collector.url}: is it running? Set --url, DRUMBEATS_URL or \`drumbeats login\``, EXIT.unreachable);
+    const why = report.collector.error === null ? '' : ` (${report.collector.error})`;
+    throw new CliError(`cannot reach the collector at ${report.collector.url}${why}: is it running? Set --url, DRUMBEATS_URL or \`drumbeats login\``, EXIT.unreachable);
   }
   if (report.api_key.state === 'missing') throw new CliError('no API key: run `drumbeats login` or set DRUMBEATS_API_KEY', EXIT.usage);
   if (report.api_key.state === 'invalid') throw new CliError('the collector refused the API key: run `drumbeats login` again', EXIT.unauthorized);
@@ -54,8 +56,7 @@ async function checkStatus(settings: Settings, version: string, env: NodeJS.Proc
     reachable = response.ok;
     if (!response.ok) healthError = `GET /healthz answered ${response.status}`;
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    healthError = cause?.code ?? (error as Error).message;
+    healthError = describeFetchError(error, HEALTH_TIMEOUT_MS);
   }
 
   let keyState: StatusJson['api_key']['state'] = settings.apiKey === null ? 'missing' : 'unchecked';
