@@ -50,6 +50,7 @@ describe('drumbeats ping', () => {
   test.for([
     ['success', [], 'success', {}],
     ['failure --exit-code 3', ['--exit-code', '3'], 'failure', { exit_code: '3' }],
+    ['fail --exit-code 3 (alias of failure, like /fail)', ['--exit-code', '3'], 'failure', { exit_code: '3' }],
   ] as const)('ping %s', async ([action, extra, path, query]) => {
     const result = await ping([action.split(' ')[0]!, '--run-id', 'R2', ...extra]);
     expect(result.exitCode).toBe(0);
@@ -62,6 +63,25 @@ describe('drumbeats ping', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/^drumbeats: --run-id is required/);
     expect(collector.requests).toEqual([]);
+  });
+
+  test('ping start --monitor nope (a slug, no API key): warns "ping not sent" (there is no job), still prints the run id', async () => {
+    const result = await cli(['ping', 'start', '--monitor', 'nope', '--url', collector.url]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.toString()).toMatch(/^[0-9a-f-]{36}\n$/);
+    expect(result.stderr).toMatch(/^drumbeats: "nope" is not a monitor id .*; ping not sent\n$/);
+    expect(result.stderr).not.toContain('job');
+  });
+
+  test('ping start with an unknown monitor id (404): "ping not sent"', async () => {
+    const refusing = await startFakeCollector(() => ({ status: 404, body: { error: { code: 'monitor_not_found', message: 'no such monitor' } } }));
+    try {
+      const result = await cli(['ping', 'start', '--monitor', 'mon_AAAAAAAAAAAAAAAAAAAAAA', '--url', refusing.url]);
+      expect(result.exitCode).toBe(0);
+      expect(result.stderr).toMatch(/^drumbeats: the collector at .+ refused the pings of monitor "mon_AAAAAAAAAAAAAAAAAAAAAA" \(404 monitor_not_found: no such monitor\); ping not sent\n$/);
+    } finally {
+      await refusing.close();
+    }
   });
 
   test('--help prints usage with an example', async () => {

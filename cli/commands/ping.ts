@@ -19,7 +19,8 @@ import { createWarner } from '../run/warner.ts';
 export const PING_USAGE = `Usage: drumbeats ping <start|log|success|failure> [options]
 
 Sends one ping for scripts that report their own runs. "ping start" prints
-the run id on stdout; pass it to the later pings with --run-id.
+the run id on stdout; pass it to the later pings with --run-id. "fail" is
+accepted for "failure", like the HTTP API's /fail.
 
 Options:
   -m, --monitor <id|slug>  monitor (env DRUMBEATS_MONITOR)
@@ -77,6 +78,7 @@ export async function pingCommand(args: string[], env: NodeJS.ProcessEnv): Promi
           resolution: resolveMonitor(ctx, config.url, monitor, config.apiKey),
           spoolDir: config.spoolDir,
           warner,
+          consequence: 'ping not sent',
         });
         if (earlier.remaining > 0) queue.stall(earlier.lastError ?? 'earlier pings of this run are still spooled');
         queue.enqueue(options.action, {

@@ -6,6 +6,8 @@ import { optionValue, parseArgv, type OptionSpec } from './argv.ts';
 
 export const PING_ACTIONS = ['start', 'log', 'success', 'failure'] as const;
 export type PingAction = (typeof PING_ACTIONS)[number];
+/** Other spellings accepted on the command line, as the HTTP API accepts /fail. */
+const PING_ACTION_ALIASES: Readonly<Record<string, PingAction>> = { fail: 'failure' };
 
 export interface PingOptions {
   help: boolean;
@@ -50,10 +52,11 @@ export function parsePingOptions(argv: readonly string[]): PingOptions | { error
   const parsed = parseArgv(argv, PING_SPECS, false);
   if ('error' in parsed) return parsed;
   const help = parsed.values.has('help');
-  const [action, ...extra] = [...parsed.positionals, ...parsed.rest];
+  const [given, ...extra] = [...parsed.positionals, ...parsed.rest];
   if (help) return { ...empty(), help };
-  if (action === undefined) return { error: 'missing ping kind: drumbeats ping start|log|success|failure' };
-  if (!(PING_ACTIONS as readonly string[]).includes(action)) return { error: `unknown ping kind "${action}": use start, log, success or failure` };
+  if (given === undefined) return { error: 'missing ping kind: drumbeats ping start|log|success|failure' };
+  const action = PING_ACTION_ALIASES[given] ?? given;
+  if (!(PING_ACTIONS as readonly string[]).includes(action)) return { error: `unknown ping kind "${given}": use start, log, success or failure (or fail)` };
   if (extra.length > 0) return { error: `unexpected argument "${extra[0]}"` };
   const runId = optionValue(parsed, 'run-id');
   if (runId !== undefined && !RUN_ID_PATTERN.test(runId)) return { error: '--run-id must be 1-128 printable ASCII characters without spaces' };

@@ -24,6 +24,8 @@ export interface PingQueueOptions {
   resolution: Promise<MonitorResolution>;
   spoolDir: string;
   warner: Warner;
+  /** What a refusal of the monitor means, ending its warning (default: "the job runs unmonitored"). */
+  consequence?: string;
 }
 
 export interface QueueReport {
@@ -50,6 +52,10 @@ export class PingQueue {
 
   constructor(options: PingQueueOptions) {
     this.options = options;
+  }
+
+  private get consequence(): string {
+    return this.options.consequence ?? 'the job runs unmonitored';
   }
 
   /** Queues a ping; `sent_at` and `ping_id` are fixed now, whenever it is actually delivered. */
@@ -117,7 +123,7 @@ export class PingQueue {
       while (this.items.length > 0 && !this.stopped) {
         const monitor = await this.options.resolution;
         if (monitor.kind === 'rejected') {
-          this.giveUp(`${monitor.message}; the job runs unmonitored`);
+          this.giveUp(`${monitor.message}; ${this.consequence}`);
           break;
         }
         if (monitor.kind === 'undelivered') {
@@ -141,7 +147,7 @@ export class PingQueue {
         const what = `${result.status} ${result.code}${result.message === '' ? '' : `: ${result.message}`}`;
         if (result.status === 401 || result.status === 403 || result.status === 404) {
           this.report.dropped++;
-          this.giveUp(`the collector at ${this.options.url} refused the pings of monitor "${this.options.monitor}" (${what}); the job runs unmonitored`);
+          this.giveUp(`the collector at ${this.options.url} refused the pings of monitor "${this.options.monitor}" (${what}); ${this.consequence}`);
           break;
         }
         this.report.dropped++;
