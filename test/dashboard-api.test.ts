@@ -203,6 +203,14 @@ describe('CSV export', () => {
     expect(badSince.exitCode).toBe(2);
     expect(badSince.stderr).toContain('--since');
     expect((await runCli(['export'], { env: { ...env, DRUMBEATS_API_KEY: 'wrong' } })).exitCode).toBe(4);
+
+    const missingDir = join(makeTempDir(), 'no-such-dir');
+    const noDir = await runCli(['export', '-o', join(missingDir, 'x.csv')], { env });
+    expect(noDir.exitCode).toBe(2);
+    expect(noDir.stderr).toBe(`drumbeats: cannot write ${join(missingDir, 'x.csv')}: the directory ${missingDir} does not exist\n`);
+    const intoDir = await runCli(['export', '-o', makeTempDir()], { env });
+    expect(intoDir.exitCode).toBe(2);
+    expect(intoDir.stderr).toMatch(/: it is a directory\n$/);
   });
 });
 
