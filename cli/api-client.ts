@@ -55,9 +55,10 @@ export async function callApi<T>(
   }
   if (!response.ok) {
     const message = (json as ErrorBody | undefined)?.error?.message ?? `HTTP ${response.status}`;
-    if (response.status === 401) throw new CliError(`${message} (check --api-key or DRUMBEATS_API_KEY, or run \`drumbeats login\`)`, EXIT.unauthorized);
-    if (response.status === 404) throw new CliError(message, EXIT.notFound);
-    throw new CliError(message, EXIT.failure);
+    const code = (json as ErrorBody | undefined)?.error?.code ?? null;
+    if (response.status === 401) throw new CliError(`${message} (check --api-key or DRUMBEATS_API_KEY, or run \`drumbeats login\`)`, EXIT.unauthorized, code);
+    if (response.status === 404) throw new CliError(message, EXIT.notFound, code);
+    throw new CliError(message, EXIT.failure, code);
   }
   return json as T;
 }

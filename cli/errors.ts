@@ -15,6 +15,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: number = EXIT.failure,
+    /** The collector's error code (`ambiguous_run`, ...) when the error is its answer. */
+    readonly apiCode: string | null = null,
   ) {
     super(message);
     this.name = 'CliError';

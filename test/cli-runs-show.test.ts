@@ -143,7 +143,7 @@ describe('runs show', () => {
     await ping(b, '/start?run_id=twin');
     const ambiguous = await runCli(['runs', 'show', 'twin'], { env });
     expect(ambiguous.exitCode).toBe(1);
-    expect(ambiguous.stderr).toMatch(/pass monitor=/);
+    expect(ambiguous.stderr).toBe('drumbeats: run id "twin" exists in several monitors: use --monitor <id|slug>\n');
     const chosen = await runCli(['runs', 'show', 'twin', '--monitor', b.slug, '--json'], { env });
     expect(JSON.parse(String(chosen.stdout)).monitor_id).toBe(b.id);
   });

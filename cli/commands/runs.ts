@@ -77,7 +77,16 @@ export async function runsShow(
 ): Promise<void> {
   const query = opts.monitor === undefined ? '' : `?${new URLSearchParams({ monitor: opts.monitor })}`;
   const term = await openTerminal(env);
-  const run = await term.wait('Loading run', callApi<RunDetailJson>(client, 'GET', `/v1/runs/${encodeURIComponent(runId)}${query}`));
+  const run = await term.wait(
+    'Loading run',
+    callApi<RunDetailJson>(client, 'GET', `/v1/runs/${encodeURIComponent(runId)}${query}`).catch((error: unknown) => {
+      // The API's wording names its query parameter; here it is a flag.
+      if (error instanceof CliError && error.apiCode === 'ambiguous_run') {
+        throw new CliError(`run id "${runId}" exists in several monitors: use --monitor <id|slug>`, error.exitCode, error.apiCode);
+      }
+      throw error;
+    }),
+  );
   if (opts.json) {
     term.out(`${JSON.stringify(run)}\n`);
     return;
