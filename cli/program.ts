@@ -207,11 +207,11 @@ DRUMBEATS_DEBUG=1 prints stack traces; NO_COLOR=1 / FORCE_COLOR=1 turn colour of
     .action(
       async (
         idOrSlug: string,
-        opts: { name?: string; slug?: string; minDuration?: number | null; maxDuration?: number | null; json?: boolean },
+        opts: { name?: string; slug?: string; minDuration?: number | 'none'; maxDuration?: number | 'none'; json?: boolean },
         command: Command,
       ) => {
         const { monitorsUpdate } = await import('./commands/monitors.ts');
-        await monitorsUpdate(client(command), idOrSlug, opts);
+        await monitorsUpdate(client(command), idOrSlug, { ...opts, minDuration: noneToNull(opts.minDuration), maxDuration: noneToNull(opts.maxDuration) });
       },
     );
   monitors
@@ -407,9 +407,12 @@ function parseSeconds(value: string): number {
   return n;
 }
 
-function parseSecondsOrNone(value: string): number | null {
-  return value.trim().toLowerCase() === 'none' ? null : parseSeconds(value);
+// 'none', not null: commander stores a parser's null as '' (its "missing value").
+function parseSecondsOrNone(value: string): number | 'none' {
+  return value.trim().toLowerCase() === 'none' ? 'none' : parseSeconds(value);
 }
+
+const noneToNull = (value: number | 'none' | undefined): number | null | undefined => (value === 'none' ? null : value);
 
 function parseRange(flag: string, min: number, max: number): (value: string) => number {
   return (value) => {

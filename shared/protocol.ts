@@ -16,6 +16,10 @@ export const PING_ID_PATTERN = /^[\x21-\x7e]{1,64}$/;
 /** Monitor ids are `mon_` plus 22 base64url characters; slugs never contain `_`. */
 export const MONITOR_ID_PATTERN = /^mon_[A-Za-z0-9_-]{22}$/;
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+/** Longest threshold (min or max duration) accepted: 31 days. */
+export const MAX_THRESHOLD_SECONDS = 31 * 24 * 3600;
+/** Longest monitor name, in characters. */
+export const MONITOR_NAME_MAX_CHARS = 200;
 
 /** Ping kinds as stored. `/fail` and `/<exit_code>` map onto these. */
 export const PING_KINDS = ['start', 'log', 'success', 'failure'] as const;

@@ -4,16 +4,17 @@
 // loads TypeBox.
 
 import { Type, type Static } from '@sinclair/typebox';
-import { PING_KINDS, RUN_ID_MAX_CHARS, RUN_STATUSES } from './protocol.ts';
+import { MAX_THRESHOLD_SECONDS, MONITOR_NAME_MAX_CHARS, PING_KINDS, RUN_ID_MAX_CHARS, RUN_STATUSES } from './protocol.ts';
 
-/** Longest threshold accepted: 31 days. */
-export const MAX_THRESHOLD_SECONDS = 31 * 24 * 3600;
+export { MAX_THRESHOLD_SECONDS };
 
-const Seconds = Type.Union([Type.Number({ minimum: 0, maximum: MAX_THRESHOLD_SECONDS }), Type.Null()]);
+// One `type: [number, null]`, not a union: the collector's validator coerces types, and in a union
+// whichever branch comes first wins by coercion (null read as 0, or 0 read as null).
+const Seconds = Type.Unsafe<number | null>({ type: ['number', 'null'], minimum: 0, maximum: MAX_THRESHOLD_SECONDS });
 
 export const MonitorCreateBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Type.String({ minLength: 1, maxLength: MONITOR_NAME_MAX_CHARS }),
     slug: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     min_duration_seconds: Type.Optional(Seconds),
     max_duration_seconds: Type.Optional(Seconds),

@@ -120,6 +120,35 @@ describe('monitors update and rm', () => {
     expect(nothing.stderr).toMatch(/nothing to change/);
   });
 
+  test.each([
+    [['update', 'checked', '--max-duration', '1e9'], '--max-duration must be at most 31 days (2678400 seconds)'],
+    [['update', 'checked', '--max-duration', '0'], '--max-duration must be greater than 0 (leave it out, or "none" on update, for no maximum)'],
+    [['update', 'checked', '--max-duration', '5'], "the monitor's min duration (10 s) must not exceed --max-duration (5 s)"],
+    [['update', 'checked', '--name', ' '], 'the name must not be empty'],
+    [['create', 'Other', '--min-duration', '9', '--max-duration', '3'], '--min-duration (9 s) must not exceed --max-duration (3 s)'],
+  ])('monitors %j: one clear line, exit 2, nothing changed', async (args, message) => {
+    const monitor = (await collector.api<{ monitors: MonitorJson[] }>('GET', '/v1/monitors')).monitors.find((m) => m.slug === 'checked') ??
+      (await collector.createMonitor({ name: 'Checked', slug: 'checked', min_duration_seconds: 10, max_duration_seconds: 60 }));
+    const result = await runCli(['monitors', ...args], { env });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(`drumbeats: ${message}\n`);
+    expect(await collector.api('GET', `/v1/monitors/${monitor.id}`)).toEqual(monitor);
+    expect((await collector.api<{ monitors: MonitorJson[] }>('GET', '/v1/monitors')).monitors.map((m) => m.name)).not.toContain('Other');
+  });
+
+  test('PATCH with null removes a threshold (null is not read as 0)', async () => {
+    const monitor = await collector.createMonitor({ name: 'Nullable', min_duration_seconds: 2, max_duration_seconds: 60 });
+    const cleared = await collector.apiRaw('PATCH', `/v1/monitors/${monitor.id}`, { max_duration_seconds: null });
+    expect(cleared).toMatchObject({ status: 200, json: { min_duration_seconds: 2, max_duration_seconds: null } });
+    const both = await collector.apiRaw('PATCH', `/v1/monitors/${monitor.id}`, { min_duration_seconds: null, max_duration_seconds: 30 });
+    expect(both).toMatchObject({ status: 200, json: { min_duration_seconds: null, max_duration_seconds: 30 } });
+  });
+
+  test('the API names a zero max even when a min is set', async () => {
+    const response = await collector.apiRaw('POST', '/v1/monitors', { name: 'Zero', min_duration_seconds: 5, max_duration_seconds: 0 });
+    expect(response).toEqual({ status: 400, json: { error: { code: 'invalid_thresholds', message: 'max_duration_seconds must be greater than 0' } } });
+  });
+
   test('rm needs --yes when not on a terminal, then deletes the monitor and its runs', async () => {
     const monitor = await collector.createMonitor({ name: 'Old job' });
     await fetch(`${collector.pingBase(monitor)}/start?run_id=old-1`);

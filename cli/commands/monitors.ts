@@ -6,6 +6,7 @@ import type { MonitorCreateBody, MonitorUpdateBody } from '../../shared/schemas.
 import { callApi, type ClientConfig } from '../api-client.ts';
 import { formatDuration } from '../core/format.ts';
 import { renderHistogram } from '../core/histogram.ts';
+import { checkMonitorInput } from '../core/monitor-input.ts';
 import { formatWhen } from '../core/time-input.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { openTerminal } from '../terminal.ts';
@@ -16,6 +17,8 @@ export async function monitorsCreate(
   name: string,
   opts: { slug?: string; minDuration?: number; maxDuration?: number; json?: boolean },
 ): Promise<void> {
+  const problem = checkMonitorInput({ name, minDuration: opts.minDuration, maxDuration: opts.maxDuration });
+  if (problem !== null) throw new CliError(problem, EXIT.usage);
   const body: MonitorCreateBody = {
     name,
     ...(opts.slug !== undefined && { slug: opts.slug }),
@@ -124,6 +127,15 @@ export async function monitorsUpdate(
   if (Object.keys(body).length === 0) {
     throw new CliError('nothing to change: pass --name, --slug, --min-duration or --max-duration', EXIT.usage);
   }
+  const input = { name: opts.name, minDuration: opts.minDuration, maxDuration: opts.maxDuration };
+  let problem = checkMonitorInput(input);
+  // One threshold alone is compared with the other one as stored.
+  const alone = (given: number | null | undefined, other: number | null | undefined) => given != null && other === undefined;
+  if (problem === null && (alone(opts.minDuration, opts.maxDuration) || alone(opts.maxDuration, opts.minDuration))) {
+    const current = await callApi<MonitorJson>(client, 'GET', `/v1/monitors/${encodeURIComponent(idOrSlug)}`);
+    problem = checkMonitorInput(input, { minDuration: current.min_duration_seconds, maxDuration: current.max_duration_seconds });
+  }
+  if (problem !== null) throw new CliError(problem, EXIT.usage);
   const monitor = await callApi<MonitorJson>(client, 'PATCH', `/v1/monitors/${encodeURIComponent(idOrSlug)}`, body);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(monitor)}\n`);

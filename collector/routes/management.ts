@@ -212,8 +212,9 @@ function secondsToMs(seconds: number | null | undefined): number | null | undefi
 }
 
 function checkThresholds(minMs: number | null, maxMs: number | null): void {
+  // A zero max is the mistake to name even when a min is set (0 < min would say "min exceeds max").
+  if (maxMs === 0) throw badRequest('invalid_thresholds', 'max_duration_seconds must be greater than 0');
   if (minMs !== null && maxMs !== null && minMs > maxMs) {
     throw badRequest('invalid_thresholds', 'min_duration_seconds must not exceed max_duration_seconds');
   }
-  if (maxMs === 0) throw badRequest('invalid_thresholds', 'max_duration_seconds must be greater than 0');
 }
