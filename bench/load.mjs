@@ -8,6 +8,7 @@ const opts = JSON.parse(process.argv[2] ?? '{}');
 const {
   url, // collector base URL
   monitorId,
+  monitorIds, // optional: spread runs round-robin over these monitors instead
   connections = 50,
   duration = 10, // seconds; ignored when `amount` is set
   amount, // total requests, for seeding
@@ -29,7 +30,7 @@ const bodyFor = (runId, bytes, extra = '') => {
 };
 
 let runCounter = 0;
-const base = `/v1/ping/${monitorId}`;
+const bases = (monitorIds ?? [monitorId]).map((id) => `/v1/ping/${id}`);
 const requests = [
   {
     method: logBodyBytes > 0 ? 'POST' : 'GET',
@@ -37,7 +38,8 @@ const requests = [
       const n = runCounter++;
       context.n = n;
       context.runId = `${runPrefix}${n}`;
-      req.path = `${base}/start?run_id=${context.runId}`;
+      context.base = bases[n % bases.length];
+      req.path = `${context.base}/start?run_id=${context.runId}`;
       req.body = bodyFor(context.runId, logBodyBytes);
       if (req.body) req.headers = { ...req.headers, 'content-type': 'application/json' };
       return req;
@@ -46,7 +48,7 @@ const requests = [
   ...Array.from({ length: logs }, (_, i) => ({
     method: logBodyBytes > 0 ? 'POST' : 'GET',
     setupRequest: (req, context) => {
-      req.path = `${base}/log?run_id=${context.runId}&message=step%20${i + 1}`;
+      req.path = `${context.base}/log?run_id=${context.runId}&message=step%20${i + 1}`;
       req.body = bodyFor(context.runId, logBodyBytes);
       if (req.body) req.headers = { ...req.headers, 'content-type': 'application/json' };
       return req;
@@ -57,7 +59,7 @@ const requests = [
     setupRequest: (req, context) => {
       const needle = needleEvery > 0 && context.n % needleEvery === 0 ? ',"note":"quasarflux"' : '';
       const outcome = failEvery > 0 && context.n % failEvery === failEvery - 1 ? 'failure' : 'success';
-      req.path = `${base}/${outcome}?run_id=${context.runId}`;
+      req.path = `${context.base}/${outcome}?run_id=${context.runId}`;
       req.body = bodyFor(context.runId, bodyBytes, needle);
       req.headers = { ...req.headers, 'content-type': 'application/json' };
       return req;

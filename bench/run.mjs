@@ -5,7 +5,9 @@
 //
 // BENCH_SCALE (default 1) shrinks the data sets (0.01 for a smoke run);
 // BENCH_SMOKE=1 (or --smoke) also shortens the timed loads and writes
-// bench/results/smoke.md instead of latest.md. Nothing here asserts times.
+// bench/results/smoke.md instead of latest.md; BENCH_ONLY=ingestion,wrapper
+// (watchdog, queries, overview) runs only those sections; BENCH_SECONDS sets
+// the ingestion load time per target. Nothing here asserts times.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { markdownTable } from './lib/format.mjs';
 import { benchIngestion } from './lib/ingestion.mjs';
+import { benchOverview } from './lib/overview.mjs';
 import { benchQueries } from './lib/queries.mjs';
 import { benchWatchdog } from './lib/watchdog.mjs';
 import { benchWrapper } from './lib/wrapper.mjs';
@@ -41,7 +44,7 @@ const ctx = {
   tmp,
   smoke,
   scale,
-  seconds: Number(process.env.BENCH_SECONDS ?? (smoke ? 1 : 10)),
+  seconds: Number(process.env.BENCH_SECONDS ?? (smoke ? 1 : 12)),
   warmupSeconds: smoke ? 1 : 2,
   loadScript: join(benchDir, 'load.mjs'),
   log,
@@ -55,6 +58,7 @@ const sections = [
   ['wrapper', benchWrapper],
   ['watchdog', benchWatchdog],
   ['queries', benchQueries],
+  ['overview', benchOverview],
 ];
 try {
   for (const [name, section] of sections) {
@@ -89,7 +93,8 @@ const report = [
 process.stdout.write(report);
 const resultsDir = join(benchDir, 'results');
 mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, smoke ? 'smoke.md' : scale < 1 ? 'scaled.md' : 'latest.md'), report);
+// Only a full run at full scale is the committed latest.md.
+writeFileSync(join(resultsDir, smoke ? 'smoke.md' : only || scale < 1 ? 'partial.md' : 'latest.md'), report);
 
 function describeMachine() {
   const cpus = os.cpus();

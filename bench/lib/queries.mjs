@@ -46,7 +46,7 @@ export async function benchQueries(ctx) {
       target: '—',
     });
 
-    const apiRow = async (what, path, repeats, describe) => {
+    const apiRow = async (what, path, repeats, describe, targetMs) => {
       const times = [];
       let last;
       await collector.apiOk('GET', path); // warm
@@ -60,7 +60,7 @@ export async function benchQueries(ctx) {
         result: `${fmtMs(median(times))} median of ${repeats} (max ${fmtMs(Math.max(...times))}; ${describe(last.json, last.bytes)})`,
         baseline: '—',
         ratio: '—',
-        target: '—',
+        target: targetMs === undefined ? '—' : `< ${targetMs} ms: ${median(times) < targetMs ? 'met' : 'missed'}`,
       });
     };
     const repeats = smoke ? 3 : 20;
@@ -93,6 +93,7 @@ export async function benchQueries(ctx) {
       `/v1/monitors/${monitor.id}/analytics?range=30d`,
       repeats,
       (json, bytes) => `${json.buckets?.length ?? '?'} buckets, ${fmtBytes(bytes)}`,
+      100,
     );
     await apiRow(
       `Payload search, rare word: \`GET /v1/pings/history?monitor=…&q=${RARE_WORD}&limit=50\``,
