@@ -4,6 +4,7 @@
 
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { ErrorBody } from '../shared/protocol.ts';
+import { PATTERN_HINTS } from '../shared/schemas.ts';
 import { Auth } from './auth.ts';
 import { HttpError } from './errors.ts';
 import { LiveFeed } from './live-feed.ts';
@@ -128,9 +129,11 @@ function validationText(error: FastifyError): string {
   const first = error.validation?.[0];
   if (!first) return error.message;
   const where = first.instancePath ? first.instancePath.replace(/^\//, '').replace(/\//g, '.') : '';
-  const param = (first.params as { missingProperty?: string; additionalProperty?: string } | undefined) ?? {};
+  const param = (first.params as { missingProperty?: string; additionalProperty?: string; pattern?: string } | undefined) ?? {};
   const field = param.missingProperty ?? param.additionalProperty ?? where;
-  return field ? `${field}: ${first.message ?? 'is invalid'}` : (first.message ?? 'is invalid');
+  // "must match pattern ^(?!\s*$)..." helps nobody: say what the pattern is for.
+  const message = (first.keyword === 'pattern' && param.pattern !== undefined ? PATTERN_HINTS[param.pattern] : undefined) ?? first.message ?? 'is invalid';
+  return field ? `${field}: ${message}` : message;
 }
 
 function clientErrorCode(error: FastifyError): string {

@@ -20,6 +20,8 @@ export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 export const MAX_THRESHOLD_SECONDS = 31 * 24 * 3600;
 /** Longest monitor name, in characters. */
 export const MONITOR_NAME_MAX_CHARS = 200;
+/** Monitor names: not blank, no control characters (tabs and newlines would break table rows and logs). */
+export const MONITOR_NAME_PATTERN = /^(?!\s*$)[^\u0000-\u001F\u007F-\u009F\u2028\u2029]+$/;
 
 /** Ping kinds as stored. `/fail` and `/<exit_code>` map onto these. */
 export const PING_KINDS = ['start', 'log', 'success', 'failure'] as const;

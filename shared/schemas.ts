@@ -4,9 +4,14 @@
 // loads TypeBox.
 
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_THRESHOLD_SECONDS, MONITOR_NAME_MAX_CHARS, PING_KINDS, RUN_ID_MAX_CHARS, RUN_STATUSES } from './protocol.ts';
+import { MAX_THRESHOLD_SECONDS, MONITOR_NAME_MAX_CHARS, MONITOR_NAME_PATTERN, PING_KINDS, RUN_ID_MAX_CHARS, RUN_STATUSES } from './protocol.ts';
 
 export { MAX_THRESHOLD_SECONDS };
+
+/** What a `pattern` of these schemas means, for validation errors a person can act on (keyed by pattern source). */
+export const PATTERN_HINTS: Readonly<Record<string, string>> = {
+  [MONITOR_NAME_PATTERN.source]: 'must not be blank or contain control characters (tabs, newlines)',
+};
 
 // One `type: [number, null]`, not a union: the collector's validator coerces types, and in a union
 // whichever branch comes first wins by coercion (null read as 0, or 0 read as null).
@@ -14,7 +19,7 @@ const Seconds = Type.Unsafe<number | null>({ type: ['number', 'null'], minimum: 
 
 export const MonitorCreateBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: MONITOR_NAME_MAX_CHARS }),
+    name: Type.String({ minLength: 1, maxLength: MONITOR_NAME_MAX_CHARS, pattern: MONITOR_NAME_PATTERN.source }),
     slug: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     min_duration_seconds: Type.Optional(Seconds),
     max_duration_seconds: Type.Optional(Seconds),

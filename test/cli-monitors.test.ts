@@ -144,6 +144,16 @@ describe('monitors update and rm', () => {
     expect(both).toMatchObject({ status: 200, json: { min_duration_seconds: null, max_duration_seconds: 30 } });
   });
 
+  test.each(['tab\there', 'new\nline', 'carriage\rreturn', 'nul\u0000', 'esc\u001b[31m', 'del\u007f', '   '])(
+    'a monitor name %j is refused: 400 with a clear message, on create and on update',
+    async (name) => {
+      const hint = 'body name: must not be blank or contain control characters (tabs, newlines)';
+      expect(await collector.apiRaw('POST', '/v1/monitors', { name })).toEqual({ status: 400, json: { error: { code: 'invalid_request', message: hint } } });
+      const monitor = await collector.createMonitor({ name: `Fine ${encodeURIComponent(name)}` });
+      expect(await collector.apiRaw('PATCH', `/v1/monitors/${monitor.id}`, { name })).toEqual({ status: 400, json: { error: { code: 'invalid_request', message: hint } } });
+    },
+  );
+
   test('the API names a zero max even when a min is set', async () => {
     const response = await collector.apiRaw('POST', '/v1/monitors', { name: 'Zero', min_duration_seconds: 5, max_duration_seconds: 0 });
     expect(response).toEqual({ status: 400, json: { error: { code: 'invalid_thresholds', message: 'max_duration_seconds must be greater than 0' } } });

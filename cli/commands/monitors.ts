@@ -60,7 +60,8 @@ export async function monitorsList(client: ClientConfig, opts: { json?: boolean 
     term.out('No monitors yet. Create one: drumbeats monitors create "Nightly backup" --max-duration 3600\n');
     return;
   }
-  const rows = monitors.map((m) => [m.slug, m.name, describeWindow(m), m.id]);
+  // Names stored before control characters were refused must not break a row.
+  const rows = monitors.map((m) => [m.slug, m.name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' '), describeWindow(m), m.id]);
   term.out(`${await term.table(['SLUG', 'NAME', 'WINDOW', 'ID'], rows)}\n`);
 }
 

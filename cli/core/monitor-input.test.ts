@@ -17,6 +17,9 @@ test.each<[string, MonitorInput, StoredThresholds, string | null]>([
   ['empty name', { name: '' }, none, 'the name must not be empty'],
   ['blank name', { name: '   ' }, none, 'the name must not be empty'],
   ['long name', { name: 'x'.repeat(201) }, none, 'the name is longer than 200 characters'],
+  ['a tab in the name', { name: 'a\tb' }, none, 'the name must not contain control characters (tabs, newlines)'],
+  ['a newline in the name', { name: 'a\nb' }, none, 'the name must not contain control characters (tabs, newlines)'],
+  ['unicode and punctuation are fine', { name: 'Café — nightly (v2) 🚀' }, none, null],
 ])('%s', (_name, input, stored, expected) => {
   expect(checkMonitorInput(input, stored)).toBe(expected);
 });

@@ -1,7 +1,7 @@
 // What `monitors create|update` would send, checked before it is sent, so a
 // mistake is one clear line with exit 2 instead of the API's validation text.
 
-import { MAX_THRESHOLD_SECONDS, MONITOR_NAME_MAX_CHARS } from '../../shared/protocol.ts';
+import { MAX_THRESHOLD_SECONDS, MONITOR_NAME_MAX_CHARS, MONITOR_NAME_PATTERN } from '../../shared/protocol.ts';
 
 export interface MonitorInput {
   name?: string;
@@ -21,6 +21,7 @@ export function checkMonitorInput(input: MonitorInput, stored: StoredThresholds 
   if (name !== undefined) {
     if (name.trim() === '') return 'the name must not be empty';
     if ([...name].length > MONITOR_NAME_MAX_CHARS) return `the name is longer than ${MONITOR_NAME_MAX_CHARS} characters`;
+    if (!MONITOR_NAME_PATTERN.test(name)) return 'the name must not contain control characters (tabs, newlines)';
   }
   const limit = `31 days (${MAX_THRESHOLD_SECONDS} seconds)`;
   if (maxDuration === 0) return '--max-duration must be greater than 0 (leave it out, or "none" on update, for no maximum)';
