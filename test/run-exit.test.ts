@@ -137,6 +137,7 @@ describe('command line', () => {
     ['unknown option', ['--tmeout', '5s', '--', 'true']],
     ['no command', ['--monitor', MON]],
     ['bad duration', ['--timeout', 'soon', '--', 'true']],
+    ['invalid --milestone regex', ['--monitor', MON, '--milestone', '^STEP (', '--', 'echo', 'ran']],
   ])('%s exits 125 without running anything', async ([, args]) => {
     const result = await cli(['run', ...(args as string[])]);
     expect(result.exitCode).toBe(125);

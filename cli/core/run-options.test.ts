@@ -25,6 +25,7 @@ describe('parseRunOptions', () => {
     ['bad run id', ['--run-id', 'has space', '--', 'true']],
     ['output limit above what is stored', ['--output-limit', '64KB', '--', 'true']],
     ['value on a flag', ['--quiet=yes', '--', 'true']],
+    ['invalid milestone regex', ['--milestone', '^STEP (', '--', 'true']],
   ])('refuses %s', ([, argv]) => {
     expect(parseRunOptions(argv)).toHaveProperty('error');
   });

@@ -5,6 +5,7 @@
 import { PAYLOAD_LIMIT_BYTES, RUN_ID_PATTERN } from '../../shared/protocol.ts';
 import { optionValue, parseArgv, type OptionSpec } from './argv.ts';
 import { parseByteSize, parseDuration } from './duration.ts';
+import { compileMilestonePattern } from './milestone.ts';
 
 export const DEFAULT_KILL_AFTER_MS = 10_000;
 
@@ -64,6 +65,13 @@ export function parseRunOptions(argv: readonly string[]): RunOptions | { error: 
     if ('error' in d) return { error: `--kill-after: ${d.error}` };
     killAfterMs = d.ms;
   }
+  // A regex typo is a command-line mistake like a bad duration: refused at
+  // once, not a warning that milestones silently stop being reported.
+  const milestone = optionValue(parsed, 'milestone') ?? null;
+  if (milestone !== null) {
+    const pattern = compileMilestonePattern(milestone);
+    if (!(pattern instanceof RegExp)) return pattern;
+  }
   let outputLimitBytes = PAYLOAD_LIMIT_BYTES;
   const limit = optionValue(parsed, 'output-limit');
   if (limit !== undefined) {
@@ -80,7 +88,7 @@ export function parseRunOptions(argv: readonly string[]): RunOptions | { error: 
     runId,
     timeoutMs,
     killAfterMs,
-    milestone: optionValue(parsed, 'milestone') ?? null,
+    milestone,
     outputLimitBytes,
     sendOutput: !parsed.values.has('no-output'),
     quiet: parsed.values.has('quiet'),

@@ -103,7 +103,6 @@ export async function runJob({ options, config, spoolDir, runId, warner }: RunJo
     });
     queue.enqueue('start', {});
   }
-  if (pattern !== null && !(pattern instanceof RegExp)) warner.warn(`${pattern.error}; milestones are not reported`);
 
   // Older pings left in the spool go out in the background, on their own
   // deadline, so they never hold up this run.
