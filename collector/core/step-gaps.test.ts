@@ -178,10 +178,25 @@ describe('buildTimeline', () => {
     expect(steps.map((s) => [s.step, s.gapMs, s.basis])).toEqual([
       ['start', null, null],
       ['extracted 9 rows', 2000, 'message'],
-      ['loaded', null, 'message'],
+      ['loaded', null, null],
       ['log', 1000, null],
       ['end', 59_000, 'index'],
     ]);
     expect(steps[4]).toMatchObject({ typicalGapMs: 1000, unusual: true });
+  });
+
+  test('the first ping has no gap, so no typical gap either, even when earlier runs had that step later on', () => {
+    // Earlier runs logged "warmup" after their start; today it is the first ping.
+    const history = [0, 1, 2].map((n) =>
+      run(
+        [
+          ['start', null, 0],
+          ['log', 'warmup', 5],
+        ],
+        T0 - (n + 1) * 86_400_000,
+      ),
+    );
+    const steps = buildTimeline(run([['log', 'warmup', 0], ['success', null, 1]]), T0, history);
+    expect(steps[0]).toMatchObject({ gapMs: null, typicalGapMs: null, basis: null, samples: 0, unusual: false });
   });
 });

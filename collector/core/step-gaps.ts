@@ -73,7 +73,8 @@ export function buildTimeline(
     const gapMs = previous ? ping.receivedAt - previous.receivedAt : null;
     const byMessage = key.byMessage === null ? [] : (samples.get(key.byMessage) ?? []);
     const byIndex = samples.get(key.byIndex) ?? [];
-    const [basis, values] = chooseBasis(byMessage, byIndex, rule.minSamples);
+    // No gap (the first ping, or the first after left-out ones): nothing to set a typical gap against.
+    const [basis, values] = gapMs === null ? ['index' as const, []] : chooseBasis(byMessage, byIndex, rule.minSamples);
     const typicalGapMs = values.length > 0 ? median(values) : null;
     const comparable = gapMs !== null && !ping.late && !previous?.late;
     const unusual =
