@@ -265,6 +265,21 @@ describe.skipIf(!run)('dashboard in chromium', () => {
     pageErrors.length = 0;
   });
 
+  test('counts read as people write them: "1 run", "1 earlier run"', async () => {
+    const monitor = await collector.createMonitor({ name: 'One-off', slug: 'one-off' });
+    for (const kind of ['start', 'success']) expect((await fetch(`${collector.pingBase(monitor)}/${kind}?run_id=once`)).status).toBe(200);
+    await open('#/');
+    const row = page.locator('tr[data-monitor="one-off"]');
+    await expect.poll(() => row.getByTestId('runs-counted').textContent()).toBe('1 run');
+    await open(`#/monitors/${monitor.id}`);
+    await expect.poll(() => page.getByTestId('stats').locator('.section-head .muted').textContent()).toMatch(/^last 1 run · /);
+    for (const kind of ['start', 'success']) await fetch(`${collector.pingBase(monitor)}/${kind}?run_id=twice`);
+    await open(`#/monitors/${monitor.id}/runs/twice`);
+    const steps = page.getByTestId('timeline-steps');
+    await steps.waitFor();
+    expect(await page.locator('.section-head .muted').first().textContent()).toContain('typical gaps from 1 earlier run');
+  });
+
   test('logout ends the session: the login returns and the old cookie no longer works', async () => {
     await page.goto(collector.url);
     await page.getByTestId('monitors-table').waitFor();
@@ -275,6 +290,7 @@ describe.skipIf(!run)('dashboard in chromium', () => {
     expect(response.status).toBe(401);
     await page.screenshot({ path: artifactPath('dashboard-login.png') });
   });
+
 });
 
 describe.skipIf(!run)('dashboard in chromium: local time across a DST change', () => {

@@ -8,6 +8,7 @@ import { DurationHistogram } from '../components/duration-histogram.tsx';
 import { PingHistory } from '../components/ping-history.tsx';
 import { RunsTable } from '../components/runs-table.tsx';
 import { ThresholdEditor } from '../components/threshold-editor.tsx';
+import { formatCount } from '../core/count.ts';
 import { densifyBuckets, formatDateTime, formatDuration, formatPercent } from '../core/time.ts';
 import { href } from '../router.ts';
 import { useData } from '../use-data.ts';
@@ -121,7 +122,7 @@ function StatsSection({ monitor, onChanged }: { monitor: MonitorJson; onChanged:
         <h2>Stats &amp; thresholds</h2>
         {s && (
           <span class="muted small">
-            last {s.runs} run{s.runs === 1 ? '' : 's'} · {formatPercent(s.success_rate)} success
+            last {formatCount(s.runs, 'run')} · {formatPercent(s.success_rate)} success
           </span>
         )}
       </div>
@@ -137,7 +138,7 @@ function StatsSection({ monitor, onChanged }: { monitor: MonitorJson; onChanged:
           <ThresholdEditor label="Max duration (DURATION_HIGH, watchdog)" field="max_duration_seconds" seconds={monitor.max_duration_seconds} onSave={save} />
         </div>
         <div class="histogram-box">
-          <div class="stat-label">Duration distribution, last {s?.runs ?? 100} runs</div>
+          <div class="stat-label">Duration distribution, last {formatCount(s?.runs ?? 100, 'run')}</div>
           {s ? (
             <DurationHistogram
               bins={s.histogram}

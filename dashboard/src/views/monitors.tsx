@@ -4,6 +4,7 @@
 import type { MonitorOverviewJson, OverviewJson } from '../../../shared/protocol.ts';
 import { api } from '../api.ts';
 import { EventChip, StateBadge } from '../components/badges.tsx';
+import { formatCount } from '../core/count.ts';
 import { formatDateTime, formatDuration, formatPercent, formatRelative } from '../core/time.ts';
 import { href } from '../router.ts';
 import { useData } from '../use-data.ts';
@@ -84,7 +85,7 @@ function MonitorRow({ row, now }: { row: MonitorOverviewJson; now: number }) {
       <td title={lastRun === null ? undefined : formatDateTime(lastRun)}>{lastRun === null ? '—' : formatRelative(lastRun, now)}</td>
       <td class="num">
         {formatPercent(row.success_rate)}
-        <div class="muted small">{row.runs_counted} runs</div>
+        <div class="muted small" data-testid="runs-counted">{formatCount(row.runs_counted, 'run')}</div>
       </td>
       <td class="num">{formatDuration(row.p95_duration_ms)}</td>
       <td>

@@ -54,7 +54,7 @@ export function RunView({ monitorId, runId }: { monitorId: string; runId: string
           <h2>Timeline</h2>
           <span class="muted small">
             {omitted > 0 ? `${run.pings.length.toLocaleString('en-US')} of ${formatCount(run.pings.length + omitted, 'ping')} shown` : formatCount(run.pings.length, 'ping')}
-            {run.baseline_runs ? ` · typical gaps from ${run.baseline_runs} earlier runs` : ''}
+            {run.baseline_runs ? ` · typical gaps from ${formatCount(run.baseline_runs, 'earlier run')}` : ''}
           </span>
         </div>
         <TimelineAxis pings={run.pings} steps={steps} />
