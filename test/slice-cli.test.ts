@@ -52,7 +52,7 @@ describe('monitors', () => {
 
   test.each([
     [['monitors', 'create', 'x', '--max-duration', 'soon'], 2, /not a number of seconds/],
-    [['monitors', 'create', 'x', '--min-duration', '10', '--max-duration', '5'], 1, /min_duration_seconds must not exceed/],
+    [['monitors', 'create', 'x', '--min-duration', '10', '--max-duration', '5'], 2, /--min-duration \(10 s\) must not exceed --max-duration \(5 s\)/],
     [['monitors', 'frobnicate'], 2, /unknown command/],
   ])('bad input %j: exit %i, one line on stderr', async (args, code, message) => {
     const result = await runCli(args, { env });
