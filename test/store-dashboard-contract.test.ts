@@ -59,13 +59,15 @@ describe.each(Object.entries(implementations))('%s store: dashboard', (_name, op
     await store.close();
   });
 
-  test('a late terminal ping after the watchdog adds its outcome and duration', async () => {
+  test('a late terminal ping after the watchdog: the run counts by its real outcome, no longer as auto-failed', async () => {
     const { store, job } = await setup();
     await store.recordPing(incomingPing(job, 'start', 'r1'), T0);
     await store.expireOverdueRuns(T0 + 10 * MIN, 10);
-    await store.recordPing(incomingPing(job, 'success', 'r1'), T0 + 12 * MIN);
-    expect(await store.listPingBuckets(job.id, T0, T0 + 30 * MIN)).toMatchObject([
-      { successes: 1, autoFailed: 1, durationSumMs: 12 * MIN, durationCount: 1 },
+    expect(await store.listPingBuckets(job.id, T0, T0 + 30 * MIN)).toMatchObject([{ successes: 0, autoFailed: 1 }]);
+    await store.recordPing(incomingPing(job, 'success', 'r1'), T0 + 40 * MIN); // lands in the next bucket
+    expect(await store.listPingBuckets(job.id, T0, T0 + 60 * MIN)).toMatchObject([
+      { bucketStart: T0, successes: 0, autoFailed: 0 },
+      { bucketStart: T0 + 30 * MIN, successes: 1, autoFailed: 0, durationSumMs: 40 * MIN, durationCount: 1 },
     ]);
     await store.close();
   });

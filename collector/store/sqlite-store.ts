@@ -19,7 +19,7 @@ import { dirname } from 'node:path';
 import type { EventType, FailureReason, PingKind, RunStatus } from '../../shared/protocol.ts';
 import type { RunOutcome } from '../core/run-stats.ts';
 import { needsDetail, type RecentRun, type RunDetail } from '../core/monitor-overview.ts';
-import { bucketStart, pingBucketDelta, watchdogBucketDelta, type BucketCounts, type PingBucket } from '../core/ping-buckets.ts';
+import { bucketStart, emptyCounts, pingBucketDelta, watchdogBucketDelta, type BucketCounts, type PingBucket } from '../core/ping-buckets.ts';
 import { applyPing, decideOutcome, expireRun, type Run, type RunEvent, type Transition } from '../core/run-state.ts';
 import {
   addToBucket,
@@ -265,6 +265,11 @@ export class SqliteStore implements Store {
       const closedNow = terminal && loaded?.run.closedBy !== 'ping' && transition.run.closedBy === 'ping';
       const delta = pingBucketDelta(ping.kind, terminal ? decideOutcome(ping).status : null, closedNow ? transition.run.durationMs : null);
       this.#addToBucket(ping.monitorId, bucketStart(now), delta);
+      const watchdogClosed = loaded?.run.closedBy === 'watchdog' ? loaded.run.endedAt : null;
+      if (closedNow && watchdogClosed !== null) {
+        // The run did finish after all: it now counts by its real outcome, no longer as auto-failed.
+        this.#addToBucket(ping.monitorId, bucketStart(watchdogClosed), { ...emptyCounts(), autoFailed: -1 });
+      }
       return { run: { ...transition.run, version: transition.run.version + 1 }, ping: toPing(row), duplicate: false };
     }
     throw new Error(`run ${ping.runId} kept changing under us`);
