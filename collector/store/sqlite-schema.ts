@@ -131,4 +131,10 @@ WHEN OLD.message IS NOT NULL OR OLD.payload IS NOT NULL BEGIN
   INSERT INTO ping_search (ping_search, rowid, message, payload) VALUES ('delete', OLD.seq, OLD.message, OLD.payload);
 END;
 `,
+  // 3: runs still open, per monitor, without scanning the finished ones
+  // (runs ls --status running, the dashboard's "running now").
+  `
+CREATE INDEX IF NOT EXISTS runs_running_by_monitor ON runs (monitor_id, first_seen_at DESC, pk DESC)
+  WHERE status = 'running';
+`,
 ];

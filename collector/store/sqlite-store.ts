@@ -119,6 +119,7 @@ interface QueuedWrite {
 }
 
 const MAX_CAS_ATTEMPTS = 5;
+const RUN_STATUS_LITERAL: Record<RunStatus, string> = { running: 'running', success: 'success', failed: 'failed' };
 
 /** Opens (creating if needed) the SQLite store at `file`. */
 export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -377,7 +378,8 @@ export class SqliteStore implements Store {
     const params: Record<string, unknown> = { limit: filter.limit };
     if (filter.monitorId !== undefined) (where.push('monitor_id = @monitor_id'), (params.monitor_id = filter.monitorId));
     if (filter.runId !== undefined) (where.push('run_id = @run_id'), (params.run_id = filter.runId));
-    if (filter.status !== undefined) (where.push('status = @status'), (params.status = filter.status));
+    // A literal, not a parameter: only then can SQLite use the partial index of running runs.
+    if (filter.status !== undefined) where.push(`status = '${RUN_STATUS_LITERAL[filter.status]}'`);
     if (filter.since !== undefined) (where.push('first_seen_at >= @since'), (params.since = filter.since));
     if (filter.before !== undefined) (where.push('first_seen_at < @before'), (params.before = filter.before));
     if (filter.cursor !== undefined) {
