@@ -279,6 +279,15 @@ describe('run lifecycle over HTTP', () => {
     }
   });
 
+  test('ping ids the collector generates are unique and sort in arrival order', async () => {
+    const runId = newRunId();
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push((await get(`/log?run_id=${runId}&message=m${i}`)).json.ping_id);
+    expect(new Set(ids).size).toBe(20);
+    expect([...ids].sort()).toEqual(ids);
+    expect((await run(runId)).pings.map((p) => p.ping_id)).toEqual(ids);
+  });
+
   test('every answer carries the run_id', async () => {
     const runId = newRunId();
     for (const path of [`/start?run_id=${runId}`, `/log?run_id=${runId}&message=x`, `/success?run_id=${runId}`]) {

@@ -227,7 +227,10 @@ export class SqliteStore implements Store {
   }
 
   #recordPingNow(ping: IncomingPing, now: number): RecordResult {
-    const seen = this.#stmt.pingByClientId.get(ping.monitorId, ping.runId, ping.pingId) as PingRow | undefined;
+    const seen =
+      ping.pingIdFromClient === false
+        ? undefined
+        : (this.#stmt.pingByClientId.get(ping.monitorId, ping.runId, ping.pingId) as PingRow | undefined);
     if (seen) {
       const run = this.#loadRun(ping.monitorId, seen.run_id);
       if (!run) throw new Error(`ping ${ping.pingId} has no run`);

@@ -38,6 +38,8 @@ export interface IncomingPing extends Omit<ParsedPing, 'runId' | 'pingId'> {
   monitorId: string;
   runId: string;
   pingId: string;
+  /** False when the collector generated pingId itself: nothing can have it yet, so no replay check. */
+  pingIdFromClient?: boolean;
   payload: string | null;
   payloadSize: number;
   truncated: boolean;
