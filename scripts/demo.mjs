@@ -6,7 +6,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,11 @@ mkdirSync(binDir);
 writeFileSync(join(binDir, 'drumbeats'), `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`);
 chmodSync(join(binDir, 'drumbeats'), 0o755);
 
-const say = (text) => process.stdout.write(`\n\x1b[1m== ${text}\x1b[0m\n`);
+// Bold headings and dim commands on a terminal only; plain text when piped or with NO_COLOR.
+const tty = process.stdout.isTTY && !process.env.NO_COLOR;
+const bold = (text) => (tty ? `\x1b[1m${text}\x1b[0m` : text);
+const dim = (text) => (tty ? `\x1b[2m${text}\x1b[0m` : text);
+const say = (text) => process.stdout.write(`\n${bold(`== ${text}`)}\n`);
 
 const collector = spawn(process.execPath, [cli, 'collector', '--port', '0', '--data-dir', dataDir], {
   env: { ...process.env, DRUMBEATS_API_KEY: apiKey },
@@ -43,10 +47,10 @@ const env = { ...process.env, DRUMBEATS_URL: url, DRUMBEATS_API_KEY: apiKey, PAT
 
 function sh(command, args, options = {}) {
   const shown = [command, ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`));
-  process.stdout.write(`\x1b[2m$ ${shown.join(' ')}\x1b[0m\n`);
+  process.stdout.write(`${dim(`$ ${shown.join(' ')}`)}\n`);
   const result = spawnSync(command, args, { stdio: options.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', env: { ...env, ...options.env }, cwd: root, encoding: 'utf8' });
   if (result.error) throw result.error;
-  if (!options.capture) process.stdout.write(`\x1b[2m(exit ${result.status ?? result.signal})\x1b[0m\n`);
+  if (!options.capture) process.stdout.write(`${dim(`(exit ${result.status ?? result.signal})`)}\n`);
   return result;
 }
 
@@ -115,4 +119,6 @@ try {
   }
 } finally {
   collector.kill('SIGTERM');
+  // The temp dir holds the demo's API key and database: leave nothing behind.
+  if (!keep) collector.once('exit', () => rmSync(work, { recursive: true, force: true }));
 }
