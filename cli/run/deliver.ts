@@ -106,10 +106,15 @@ export async function resolveMonitor(ctx: DeliveryContext, url: string, monitor:
 }
 
 async function requestWithRetry(ctx: DeliveryContext, req: Omit<HttpRequest, 'timeoutMs' | 'signal'>): Promise<DeliveryResult> {
+  // When time runs out between retries, the user wants the network's reason
+  // (connection refused, 502...), not the deadline's.
+  let lastFailure: string | null = null;
   for (let attempt = 1; ; attempt++) {
     const remaining = ctx.deadline.remainingMs();
-    if (remaining < 10) return { kind: 'undelivered', reason: 'no time left before the delivery deadline' };
+    if (remaining < 10) return { kind: 'undelivered', reason: lastFailure ?? 'no time left before the delivery deadline' };
     const result = await ctx.transport.send({ ...req, timeoutMs: Math.min(ctx.requestTimeoutMs, remaining), signal: ctx.deadline.signal });
+    // An attempt cut off by the deadline says less than the failure before it.
+    if (result.kind === 'response' || result.code !== 'EABORTED' || lastFailure === null) lastFailure = describeFailure(result);
     const nowMs = Date.now();
     const decision = planRetry({
       attempt,
@@ -128,7 +133,7 @@ async function requestWithRetry(ctx: DeliveryContext, req: Omit<HttpRequest, 'ti
       const error = readError(result.text ?? '');
       return { kind: 'rejected', status: result.status, code: error.code, message: error.message };
     }
-    return { kind: 'undelivered', reason: describeFailure(result) };
+    return { kind: 'undelivered', reason: lastFailure };
   }
 }
 
