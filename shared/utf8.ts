@@ -31,6 +31,8 @@ export function toBoundedUtf8(bytes: Uint8Array, maxBytes: number): { text: stri
   const head = bytes.subarray(0, utf8PrefixLength(bytes, maxBytes));
   let text = decoder.decode(head);
   let truncated = head.length < bytes.length;
+  // Valid input decodes to exactly its own bytes: only U+FFFD can grow it.
+  if (!text.includes('\uFFFD')) return { text, truncated };
   const encoded = encoder.encode(text);
   if (encoded.length > maxBytes) {
     // Replacement characters (3 bytes each) can grow invalid input past the limit.

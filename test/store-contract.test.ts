@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { openSqliteStore } from '../collector/store/sqlite-store.ts';
 import type { Store } from '../collector/store/store.ts';
-import { ConflictError, InvalidCursorError } from '../collector/store/store.ts';
+import { ConflictError, InvalidCursorError, UnknownMonitorError } from '../collector/store/store.ts';
 import { cleanupTempDirs, makeTempDir } from './helpers/collector.ts';
 import { incomingPing } from './helpers/pings.ts';
 
@@ -88,6 +88,7 @@ describe.each(Object.entries(implementations))('%s store', (_name, factory) => {
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(200);
     expect(results.at(-1)?.status).toBe('rejected');
+    expect((results.at(-1) as PromiseRejectedResult).reason).toBeInstanceOf(UnknownMonitorError);
     const pings = await store.listPings({ monitorId: monitor.id, limit: 1000, afterSeq: 0 });
     expect(pings.map((p) => p.message)).toEqual(Array.from({ length: 200 }, (_, i) => `m${i}`));
     await store.close();

@@ -9,6 +9,7 @@ import { toBoundedUtf8 } from '../../shared/utf8.ts';
 import type { AppDeps } from '../app.ts';
 import { isParseError, parsePing } from '../core/ping-request.ts';
 import { HttpError } from '../errors.ts';
+import { UnknownMonitorError } from '../store/store.ts';
 
 /** What the raw body parser keeps: the first bytes and the total size. */
 interface RawBody {
@@ -47,11 +48,7 @@ async function recordPing(request: FastifyRequest<PingRoute>, deps: AppDeps): Pr
   const monitorId = request.params.monitor;
   // Pings address monitors by their unguessable id only, never by slug.
   const monitor = MONITOR_ID_PATTERN.test(monitorId) ? await deps.store.getMonitor(monitorId) : null;
-  if (!monitor || monitor.id !== monitorId) {
-    throw new HttpError(404, 'unknown_monitor', `no monitor with id "${monitorId.slice(0, 64)}"; check the ping URL`, {
-      run_id: parsed.runId,
-    });
-  }
+  if (!monitor || monitor.id !== monitorId) throw unknownMonitor(monitorId, parsed.runId);
 
   const body = request.body as RawBody | undefined;
   const { text, truncated } = body && body.size > 0 ? toBoundedUtf8(body.head, PAYLOAD_LIMIT_BYTES) : { text: null, truncated: false };
@@ -69,7 +66,10 @@ async function recordPing(request: FastifyRequest<PingRoute>, deps: AppDeps): Pr
       contentType: body && body.size > 0 && contentType ? contentType.slice(0, 200) : null,
     },
     deps.clock(),
-  );
+  ).catch((error: unknown) => {
+    // Deleted between the check above and the commit: still the user's 404, never a 500.
+    throw error instanceof UnknownMonitorError ? unknownMonitor(monitorId, parsed.runId) : error;
+  });
   if (result.run.deadlineAt !== null) deps.watchdog?.notify(result.run.deadlineAt);
   if (!result.duplicate) deps.feed?.notify();
   return {
@@ -107,6 +107,10 @@ function readHead(payload: NodeJS.ReadableStream, done: (error: Error | null, bo
   });
   payload.on('end', () => finish(null, { head: Buffer.concat(chunks), size }));
   payload.on('error', (error: Error) => finish(new HttpError(400, 'bad_body', `could not read the body: ${error.message}`)));
+}
+
+function unknownMonitor(monitorId: string, runId: string | null): HttpError {
+  return new HttpError(404, 'unknown_monitor', `no monitor with id "${monitorId.slice(0, 64)}"; check the ping URL`, { run_id: runId });
 }
 
 let lastMs = 0;

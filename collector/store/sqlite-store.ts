@@ -35,6 +35,7 @@ import {
 import { MIGRATIONS } from './sqlite-schema.ts';
 import {
   ConflictError,
+  UnknownMonitorError,
   InvalidCursorError,
   type IncomingPing,
   type Monitor,
@@ -237,7 +238,7 @@ export class SqliteStore implements Store {
       return { run: run.run, ping: toPing(seen), duplicate: true };
     }
     const monitor = this.#monitorRow(ping.monitorId);
-    if (!monitor) throw new Error(`monitor ${ping.monitorId} vanished`);
+    if (!monitor) throw new UnknownMonitorError(ping.monitorId);
     const limits = { minDurationMs: monitor.min_duration_ms, maxDurationMs: monitor.max_duration_ms };
 
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {

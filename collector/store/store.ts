@@ -193,6 +193,14 @@ export class ConflictError extends Error {
   }
 }
 
+/** A ping named a monitor that does not exist (e.g. deleted while the ping was in flight). */
+export class UnknownMonitorError extends Error {
+  constructor(readonly monitorId: string) {
+    super(`no monitor with id "${monitorId.slice(0, 64)}"; check the ping URL`);
+    this.name = 'UnknownMonitorError';
+  }
+}
+
 /** A paging cursor that this store did not make (or that is malformed). */
 export class InvalidCursorError extends Error {
   constructor(message: string) {
