@@ -3,7 +3,7 @@
 // and the same as PID 1 of a PID namespace (a container).
 
 import { execa, execaSync } from 'execa';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { FAKE_MONITOR_ID, startFakeCollector, type FakeCollector } from './fixtures/fake-collector.ts';
 import { alive, BIN, fixture, removeTempDirs, startCli, tempDir, waitForOutput } from './fixtures/wrap.ts';
@@ -98,6 +98,7 @@ describe('forwarding', () => {
 });
 
 function hasScript(): boolean {
+  if (!existsSync('/bin/bash')) return false;
   try {
     return execaSync('script', ['-qfec', 'true', '/dev/null'], { reject: false, stdin: 'ignore' }).exitCode === 0;
   } catch {
@@ -112,7 +113,11 @@ describe('in a terminal', () => {
     const term = execa('script', ['-qfec', command, '/dev/null'], {
       reject: false,
       stdin: 'pipe',
-      env: { DRUMBEATS_SPOOL_DIR: tempDir(), DRUMBEATS_URL: '', DRUMBEATS_MONITOR: '' },
+      // script(1) runs the command with $SHELL, which CI leaves unset (so /bin/sh, dash). dash -c
+      // dies of the terminal's SIGINT itself; bash waits and, because the wrapper *exits* 130
+      // rather than dying of the signal, goes on to print "exit=130". That is what proves the
+      // wrapper exits cleanly, so pin bash.
+      env: { SHELL: '/bin/bash', DRUMBEATS_SPOOL_DIR: tempDir(), DRUMBEATS_URL: '', DRUMBEATS_MONITOR: '' },
       timeout: 20_000,
     });
     await waitForOutput(term.stdout, 'ready');
