@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from './app.ts';
-import { locateDashboardDir } from './dashboard-assets.ts';
+import { locateDashboardDir, locateWriterThread } from './dashboard-assets.ts';
 import { LiveFeed } from './live-feed.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import { Watchdog } from './watchdog.ts';
@@ -37,7 +37,11 @@ export interface RunningCollector {
 /** Starts the collector and resolves once it listens. */
 export async function startCollector(config: CollectorConfig, out: (line: string) => void): Promise<RunningCollector> {
   mkdirSync(config.dataDir, { recursive: true });
-  const store = openSqliteStore(join(config.dataDir, DATABASE_FILE), { synchronous: config.synchronous });
+  // Writes run in the built writer thread; from source without a build, inline.
+  const store = openSqliteStore(join(config.dataDir, DATABASE_FILE), {
+    synchronous: config.synchronous,
+    writerThread: locateWriterThread(),
+  });
   const apiKey = config.apiKey ?? loadOrCreateApiKey(config.dataDir, out);
   const clock = () => Date.now();
   const feed = new LiveFeed();

@@ -12,7 +12,8 @@ if (!existsSync(join(root, 'node_modules', 'esbuild'))) process.exit(0);
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { cli: './cli/main.ts' },
+  // The store's writer thread is its own entry: a Worker loads it by file.
+  entryPoints: { cli: './cli/main.ts', 'writer-thread': './collector/store/writer-thread.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { openSqliteStore } from '../collector/store/sqlite-store.ts';
 import type { Store } from '../collector/store/store.ts';
 import { ConflictError, InvalidCursorError, UnknownMonitorError } from '../collector/store/store.ts';
-import { cleanupTempDirs, makeTempDir } from './helpers/collector.ts';
+import { builtWriterThread, cleanupTempDirs, makeTempDir } from './helpers/collector.ts';
 import { incomingPing } from './helpers/pings.ts';
 
 interface StoreFactory {
@@ -20,6 +20,14 @@ const implementations: Record<string, StoreFactory> = {
     open() {
       const file = join(makeTempDir(), 'drumbeats.sqlite');
       return { store: openSqliteStore(file), again: () => openSqliteStore(file) };
+    },
+  },
+  // What the collector runs: writes committed by the built writer thread.
+  'sqlite (writer thread)': {
+    open() {
+      const file = join(makeTempDir(), 'drumbeats.sqlite');
+      const open = () => openSqliteStore(file, { writerThread: builtWriterThread() });
+      return { store: open(), again: open };
     },
   },
 };

@@ -8,11 +8,12 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { MIGRATIONS } from '../collector/store/sqlite-schema.ts';
 import { openSqliteStore } from '../collector/store/sqlite-store.ts';
 import type { StoredPing, Store } from '../collector/store/store.ts';
-import { cleanupTempDirs, makeTempDir } from './helpers/collector.ts';
+import { builtWriterThread, cleanupTempDirs, makeTempDir } from './helpers/collector.ts';
 import { incomingPing } from './helpers/pings.ts';
 
 const implementations: Record<string, () => Store> = {
   sqlite: () => openSqliteStore(join(makeTempDir(), 'drumbeats.sqlite')),
+  'sqlite (writer thread)': () => openSqliteStore(join(makeTempDir(), 'drumbeats.sqlite'), { writerThread: builtWriterThread() }),
 };
 
 afterAll(cleanupTempDirs);

@@ -1,28 +1,27 @@
 // The embedded store: one SQLite file in WAL mode through better-sqlite3.
 //
-// Durability and speed come from group commit. better-sqlite3 is synchronous,
-// so writes are queued and the whole queue is committed in one transaction on
-// the next turn of the event loop; each write's promise settles only after
-// that commit, so a 2xx is never sent for a ping that is not on disk. With
-// synchronous=FULL the commit fsyncs the WAL: one fsync per batch instead of
-// one per ping. Each queued write runs in its own savepoint, so one bad write
-// fails alone. The savepoint statements are prepared once, the monitor of a
-// ping is read once per batch, and analytics bucket deltas are summed over the
-// batch and written once per bucket just before COMMIT: per-ping work that
-// does not have to be per ping is not.
+// Reads run on the caller's thread, on their own connection. Every write goes
+// to a SqliteWriter (sqlite-writer.ts) as data: in the collector, one running
+// in a worker thread that owns the write connection, so HTTP and SQLite each
+// get a core; inline otherwise. Durability comes from group commit: writes are
+// queued, the queue is sent as one batch on the next turn of the event loop,
+// and each write's promise settles only after its batch has committed, so a
+// 2xx is never sent for a ping that is not on disk. With synchronous=FULL the
+// commit fsyncs the WAL: one fsync per batch instead of one per ping.
 
-import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { EventType, FailureReason, PingKind, RunStatus } from '../../shared/protocol.ts';
+import { Worker } from 'node:worker_threads';
+import type { RunStatus } from '../../shared/protocol.ts';
+import type { EventType } from '../../shared/protocol.ts';
 import type { RunOutcome } from '../core/run-stats.ts';
 import { needsDetail, type RecentRun, type RunDetail } from '../core/monitor-overview.ts';
-import { bucketStart, emptyCounts, pingBucketDelta, watchdogBucketDelta, type BucketCounts, type PingBucket } from '../core/ping-buckets.ts';
-import { applyPing, decideOutcome, expireRun, type Run, type RunEvent, type Transition } from '../core/run-state.ts';
+import type { PingBucket } from '../core/ping-buckets.ts';
+import type { Run } from '../core/run-state.ts';
+import { openConnection, type Synchronous } from './sqlite-connection.ts';
 import {
-  addToBucket,
   iterateExportPages,
   prepareDashboardStatements,
   selectBuckets,
@@ -32,10 +31,11 @@ import {
   type RecentRunRow,
   type RunDetailRow,
 } from './sqlite-dashboard.ts';
+import { toMonitor, toPing, toRun, type EventRow, type MonitorRow, type PingRow, type RunRow } from './sqlite-rows.ts';
 import { MIGRATIONS } from './sqlite-schema.ts';
+import { decodeWriteError, SqliteWriter, type WriteOp, type WriteOutcome } from './sqlite-writer.ts';
+import type { WriterData, WriterReply, WriterRequest } from './writer-thread.ts';
 import {
-  ConflictError,
-  UnknownMonitorError,
   InvalidCursorError,
   type IncomingPing,
   type Monitor,
@@ -55,72 +55,26 @@ import {
 
 export interface SqliteStoreOptions {
   /** `full` fsyncs every commit (default); `normal` survives a process crash but not power loss. */
-  synchronous?: 'full' | 'normal';
-}
-
-interface RunRow {
-  pk: number;
-  monitor_id: string;
-  run_id: string;
-  status: RunStatus;
-  failure_reason: FailureReason | null;
-  signal: string | null;
-  first_seen_at: number;
-  started_at: number | null;
-  ended_at: number | null;
-  duration_ms: number | null;
-  exit_code: number | null;
-  start_count: number;
-  ping_count: number;
-  last_message: string | null;
-  deadline_at: number | null;
-  closed_by: 'ping' | 'watchdog' | null;
-  delivered_late: number;
-  version: number;
-}
-
-interface EventRow {
-  run_pk: number;
-  type: EventType;
-  at: number;
-  detail: string | null;
-}
-
-interface PingRow {
-  seq: number;
-  ping_id: string;
-  monitor_id: string;
-  run_id: string;
-  kind: PingKind;
-  received_at: number;
-  message: string | null;
-  exit_code: number | null;
-  duration_ms: number | null;
-  payload: string | null;
-  payload_size: number;
-  truncated: number;
-  content_type: string | null;
-  sent_at: string | null;
-  late: number;
-}
-
-interface MonitorRow {
-  id: string;
-  name: string;
-  slug: string;
-  min_duration_ms: number | null;
-  max_duration_ms: number | null;
-  created_at: number;
+  synchronous?: Synchronous;
+  /** The built writer thread (dist/writer-thread.js): writes then run off this thread. Inline when absent. */
+  writerThread?: URL | null;
 }
 
 interface QueuedWrite {
-  op: () => unknown;
+  op: WriteOp;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
-const MAX_CAS_ATTEMPTS = 5;
+/** Where batches of writes go: a writer thread, or a writer on this thread. */
+interface WriteChannel {
+  send(ops: WriteOp[]): Promise<WriteOutcome[]>;
+  close(): Promise<void>;
+}
+
 const RUN_STATUS_LITERAL: Record<RunStatus, string> = { running: 'running', success: 'success', failed: 'failed' };
+/** How long a monitor read may be reused: other processes sharing the file are seen within this. */
+const MONITOR_CACHE_MS = 1000;
 
 /** Opens (creating if needed) the SQLite store at `file`. */
 export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -128,61 +82,48 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   // Payloads can hold secrets: the database is the owner's alone. SQLite gives
   // its -wal and -shm files the database file's permissions.
   closeSync(openSync(file, 'a', 0o600));
-  return new SqliteStore(new Database(file), options);
+  const synchronous = options.synchronous ?? 'full';
+  const db = openConnection(file, synchronous);
+  migrate(db); // before the writer opens its connection: it prepares statements on the current schema
+  const channel = options.writerThread
+    ? new ThreadChannel(options.writerThread, { file, synchronous })
+    : new InlineChannel(new SqliteWriter(db));
+  return new SqliteStore(db, channel);
 }
 
 export class SqliteStore implements Store {
   readonly #db: Db;
+  readonly #channel: WriteChannel;
   #queue: QueuedWrite[] = [];
   #flushScheduled = false;
   #closed = false;
   readonly #stmt: ReturnType<typeof prepareStatements>;
   readonly #dash: DashboardStatements;
-  readonly #txn: ReturnType<typeof prepareTransactionStatements>;
-  /** Monitors read by the batch being committed; emptied by every flush and every monitor write. */
-  #monitorCache = new Map<string, MonitorRow | undefined>();
-  /** Bucket deltas of the write in progress: kept only if its savepoint is released. */
-  #writeBuckets: PendingBucket[] = [];
-  /** Bucket deltas of the batch, summed per (monitor, bucket), written before COMMIT. */
-  #batchBuckets = new Map<string, PendingBucket>();
+  /** Monitors by id or slug as last read, with when: every ping asks, monitors rarely change. */
+  #monitors = new Map<string, { monitor: Monitor | null; at: number }>();
 
-  constructor(db: Db, options: SqliteStoreOptions) {
+  constructor(db: Db, channel: WriteChannel) {
     this.#db = db;
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-    db.pragma('busy_timeout = 5000');
-    db.pragma('foreign_keys = ON');
-    migrate(db);
+    this.#channel = channel;
     this.#stmt = prepareStatements(db);
     this.#dash = prepareDashboardStatements(db);
-    this.#txn = prepareTransactionStatements(db);
   }
 
   // ---- monitors -----------------------------------------------------------
 
   createMonitor(input: NewMonitor, now: number): Promise<Monitor> {
-    return this.#write(() => {
-      const row: MonitorRow = {
-        id: newMonitorId(),
-        name: input.name,
-        slug: input.slug,
-        min_duration_ms: input.minDurationMs,
-        max_duration_ms: input.maxDurationMs,
-        created_at: now,
-      };
-      this.#monitorCache.clear();
-      try {
-        this.#stmt.insertMonitor.run(row);
-      } catch (error) {
-        throw asConflict(error, `slug "${input.slug}" is already taken`);
-      }
-      return toMonitor(row);
-    });
+    return this.#write({ type: 'createMonitor', input, now });
   }
 
   async getMonitor(idOrSlug: string): Promise<Monitor | null> {
+    const now = Date.now();
+    const cached = this.#monitors.get(idOrSlug);
+    if (cached && now - cached.at < MONITOR_CACHE_MS) return cached.monitor;
     const row = this.#stmt.monitorById.get(idOrSlug, idOrSlug) as MonitorRow | undefined;
-    return row ? toMonitor(row) : null;
+    const monitor = row ? toMonitor(row) : null;
+    if (this.#monitors.size > 10_000) this.#monitors.clear(); // unknown ids must not grow it without bound
+    this.#monitors.set(idOrSlug, { monitor, at: now });
+    return monitor;
   }
 
   async listMonitors(): Promise<Monitor[]> {
@@ -190,126 +131,21 @@ export class SqliteStore implements Store {
   }
 
   updateMonitor(id: string, patch: MonitorPatch): Promise<Monitor | null> {
-    return this.#write(() => {
-      const row = this.#stmt.monitorById.get(id, id) as MonitorRow | undefined;
-      if (!row) return null;
-      const next: MonitorRow = {
-        ...row,
-        name: patch.name ?? row.name,
-        slug: patch.slug ?? row.slug,
-        min_duration_ms: patch.minDurationMs === undefined ? row.min_duration_ms : patch.minDurationMs,
-        max_duration_ms: patch.maxDurationMs === undefined ? row.max_duration_ms : patch.maxDurationMs,
-      };
-      this.#monitorCache.clear();
-      try {
-        this.#stmt.updateMonitor.run(next);
-      } catch (error) {
-        throw asConflict(error, `slug "${next.slug}" is already taken`);
-      }
-      return toMonitor(next);
-    });
+    return this.#write({ type: 'updateMonitor', id, patch });
   }
 
   deleteMonitor(id: string): Promise<boolean> {
-    return this.#write(() => {
-      const row = this.#stmt.monitorById.get(id, id) as MonitorRow | undefined;
-      if (!row) return false;
-      // Pings, runs and events go with the monitor (ON DELETE CASCADE).
-      this.#monitorCache.clear();
-      this.#stmt.deleteMonitor.run(row.id);
-      return true;
-    });
+    return this.#write({ type: 'deleteMonitor', id });
   }
 
   // ---- pings and runs ------------------------------------------------------
 
   recordPing(ping: IncomingPing, now: number): Promise<RecordResult> {
-    return this.#write(() => this.#recordPingNow(ping, now));
+    return this.#write({ type: 'recordPing', ping, now });
   }
 
-  #recordPingNow(ping: IncomingPing, now: number): RecordResult {
-    const seen =
-      ping.pingIdFromClient === false
-        ? undefined
-        : (this.#stmt.pingByClientId.get(ping.monitorId, ping.runId, ping.pingId) as PingRow | undefined);
-    if (seen) {
-      const run = this.#loadRun(ping.monitorId, seen.run_id);
-      if (!run) throw new Error(`ping ${ping.pingId} has no run`);
-      return { run: run.run, ping: toPing(seen), duplicate: true };
-    }
-    const monitor = this.#monitorRow(ping.monitorId);
-    if (!monitor) throw new UnknownMonitorError(ping.monitorId);
-    const limits = { minDurationMs: monitor.min_duration_ms, maxDurationMs: monitor.max_duration_ms };
-
-    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const loaded = this.#loadRun(ping.monitorId, ping.runId);
-      const transition = applyPing(loaded?.run ?? null, ping, limits, ping.monitorId, now);
-      const pk = loaded ? this.#updateRun(loaded.pk, transition) : this.#insertRun(transition.run);
-      if (pk === null) continue; // lost a race with another writer: reload and re-apply
-      const row: PingRow = {
-        seq: 0,
-        ping_id: ping.pingId,
-        monitor_id: ping.monitorId,
-        run_id: ping.runId,
-        kind: ping.kind,
-        received_at: now,
-        message: ping.message,
-        exit_code: ping.exitCode,
-        duration_ms: ping.durationMs,
-        payload: ping.payload,
-        payload_size: ping.payloadSize,
-        truncated: ping.truncated ? 1 : 0,
-        content_type: ping.contentType,
-        sent_at: ping.sentAt,
-        late: ping.late ? 1 : 0,
-      };
-      const info = this.#stmt.insertPing.run({ ...row, run_pk: pk });
-      row.seq = Number(info.lastInsertRowid);
-      // Same transaction as the ping: the analytics bucket never disagrees with the pings.
-      const terminal = ping.kind === 'success' || ping.kind === 'failure';
-      const closedNow = terminal && loaded?.run.closedBy !== 'ping' && transition.run.closedBy === 'ping';
-      const delta = pingBucketDelta(ping.kind, terminal ? decideOutcome(ping).status : null, closedNow ? transition.run.durationMs : null);
-      this.#addToBucket(ping.monitorId, bucketStart(now), delta);
-      const watchdogClosed = loaded?.run.closedBy === 'watchdog' ? loaded.run.endedAt : null;
-      if (closedNow && watchdogClosed !== null) {
-        // The run did finish after all: it now counts by its real outcome, no longer as auto-failed.
-        this.#addToBucket(ping.monitorId, bucketStart(watchdogClosed), { ...emptyCounts(), autoFailed: -1 });
-      }
-      return { run: { ...transition.run, version: transition.run.version + 1 }, ping: toPing(row), duplicate: false };
-    }
-    throw new Error(`run ${ping.runId} kept changing under us`);
-  }
-
-  // Pings name their monitor by id (the route resolved it); read once per batch.
-  #monitorRow(id: string): MonitorRow | undefined {
-    if (!this.#monitorCache.has(id)) this.#monitorCache.set(id, this.#stmt.monitorByIdOnly.get(id) as MonitorRow | undefined);
-    return this.#monitorCache.get(id);
-  }
-
-  // Deltas wait for the write's savepoint: a write that fails adds nothing.
-  #addToBucket(monitorId: string, start: number, counts: BucketCounts): void {
-    this.#writeBuckets.push({ monitorId, bucketStart: start, counts });
-  }
-
-  // One conditional insert: a concurrent creator makes it a no-op and we retry as an update.
-  #insertRun(run: Run): number | null {
-    const info = this.#stmt.insertRun.run({ ...fromRun(run), version: 1 });
-    if (info.changes === 0) return null;
-    const pk = Number(info.lastInsertRowid);
-    this.#insertEvents(pk, run.events);
-    return pk;
-  }
-
-  // One conditional update on the version we read: never overwrites a newer state.
-  #updateRun(pk: number, transition: Transition): number | null {
-    const info = this.#stmt.updateRun.run({ ...fromRun(transition.run), pk, expected_version: transition.run.version });
-    if (info.changes === 0) return null;
-    this.#insertEvents(pk, transition.raised);
-    return pk;
-  }
-
-  #insertEvents(pk: number, events: RunEvent[]): void {
-    for (const event of events) this.#stmt.insertEvent.run(pk, event.type, event.at, event.detail);
+  expireOverdueRuns(now: number, limit: number): Promise<Run[]> {
+    return this.#write({ type: 'expireOverdueRuns', now, limit });
   }
 
   #loadRun(monitorId: string, runId: string): { pk: number; run: Run } | null {
@@ -317,28 +153,6 @@ export class SqliteStore implements Store {
     if (!row) return null;
     const events = this.#stmt.eventsOfRun.all(row.pk) as EventRow[];
     return { pk: row.pk, run: toRun(row, events) };
-  }
-
-  expireOverdueRuns(now: number, limit: number): Promise<Run[]> {
-    return this.#write(() => {
-      const rows = this.#stmt.overdueRuns.all(now, limit) as RunRow[];
-      const closed: Run[] = [];
-      for (const row of rows) {
-        const transition = expireRun(toRun(row, this.#stmt.eventsOfRun.all(row.pk) as EventRow[]), now);
-        if (!transition.changed) continue;
-        // WHERE status = 'running' AND version = ?: a terminal ping that won the race keeps its outcome.
-        const info = this.#stmt.expireRun.run({
-          pk: row.pk,
-          ended_at: now,
-          expected_version: row.version,
-        });
-        if (info.changes === 0) continue;
-        this.#insertEvents(row.pk, transition.raised);
-        this.#addToBucket(row.monitor_id, bucketStart(now), watchdogBucketDelta());
-        closed.push({ ...transition.run, version: row.version + 1 });
-      }
-      return closed;
-    });
   }
 
   async nextDeadline(): Promise<number | null> {
@@ -439,26 +253,52 @@ export class SqliteStore implements Store {
   }
 
   async listRecentRunsByMonitor(perMonitor: number): Promise<Map<string, RecentRun[]>> {
-    const byMonitor = new Map<string, RecentRun[]>();
-    for (const { id } of this.#dash.monitorIds.all() as Array<{ id: string }>) {
-      const rows = this.#dash.recentRuns.all(id, perMonitor) as RecentRunRow[];
-      if (rows.length === 0) continue;
-      let beforeCleanSuccess = true;
-      const runs = rows.map(([pk, status, durationMs], index): RecentRun => {
-        let detail: RunDetail | null = null;
-        if (needsDetail(index, status, beforeCleanSuccess)) {
-          const [runId, firstSeenAt, startedAt, deadlineAt] = this.#dash.runDetail.get(pk) as RunDetailRow;
-          const events = beforeCleanSuccess
-            ? (this.#dash.eventsOfRun.all(pk) as RecentEventRow[]).map((e) => ({ ...e, type: e.type as EventType }))
-            : [];
-          if (status === 'success' && events.length === 0) beforeCleanSuccess = false;
-          detail = { runId, firstSeenAt, startedAt, deadlineAt, events };
+    // Two statements instead of one per monitor and two per detailed run: every
+    // monitor's newest runs as JSON, then the details of those that need them
+    // for all monitors at once, in rounds: a success with events extends a
+    // walk to the next success, known only once that one is read. One read
+    // transaction, so every statement sees the same commit of the writer.
+    return this.#db.transaction(() => {
+      const byMonitor = new Map<string, RecentRun[]>();
+      const walks: Array<{ rows: RecentRunRow[]; runs: RecentRun[] }> = [];
+      for (const [id, json] of this.#dash.recentRuns.all(perMonitor) as Array<[string, string]>) {
+        const rows = JSON.parse(json) as RecentRunRow[];
+        if (rows.length === 0) continue;
+        const runs = rows.map(([, status, durationMs]): RecentRun => ({ status, durationMs, detail: null }));
+        byMonitor.set(id, runs);
+        walks.push({ rows, runs });
+      }
+      const details = new Map<number, RunDetail | null>(); // null: the run is gone
+      let pending = walks;
+      while (pending.length > 0) {
+        const wanted: number[] = [];
+        const unfinished = pending.filter(({ rows, runs }) => {
+          const before = wanted.length;
+          let beforeCleanSuccess = true;
+          rows.forEach(([pk, status], index) => {
+            if (!needsDetail(index, status, beforeCleanSuccess)) return;
+            const detail = details.get(pk);
+            if (detail === undefined) {
+              wanted.push(pk);
+              // Until it is read, take this success for clean: past it only running runs need details.
+              if (status === 'success') beforeCleanSuccess = false;
+              return;
+            }
+            if (detail === null) return;
+            runs[index]!.detail = beforeCleanSuccess ? detail : { ...detail, events: [] };
+            if (status === 'success' && beforeCleanSuccess && detail.events.length === 0) beforeCleanSuccess = false;
+          });
+          return wanted.length > before;
+        });
+        if (wanted.length === 0) break;
+        for (const pk of wanted) details.set(pk, null);
+        for (const [pk, runId, firstSeenAt, startedAt, deadlineAt, events] of this.#dash.runDetails.all(JSON.stringify(wanted)) as RunDetailRow[]) {
+          details.set(pk, { runId, firstSeenAt, startedAt, deadlineAt, events: JSON.parse(events) as Array<RecentEventRow & { type: EventType }> });
         }
-        return { status, durationMs, detail };
-      });
-      byMonitor.set(id, runs);
-    }
-    return byMonitor;
+        pending = unfinished;
+      }
+      return byMonitor;
+    })();
   }
 
   async searchPings(filter: PingSearch, limit: number, cursor?: PingCursor): Promise<StoredPing[]> {
@@ -480,28 +320,28 @@ export class SqliteStore implements Store {
   }
 
   setSetting(key: string, value: string): Promise<void> {
-    return this.#write(() => {
-      this.#stmt.setSetting.run(key, value);
-    });
+    return this.#write({ type: 'setSetting', key, value });
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
-    await this.#write(() => undefined); // drain what is queued
+    await this.#write({ type: 'drain' }).catch(() => undefined); // what is queued is committed first
     this.#closed = true;
+    await this.#channel.close();
     this.#db.close();
   }
 
   // ---- group commit --------------------------------------------------------
 
-  #write<T>(op: () => T): Promise<T> {
+  #write<T>(op: WriteOp): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('store is closed'));
+    if (isMonitorWrite(op)) this.#monitors.clear();
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ op, resolve: resolve as (value: unknown) => void, reject });
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         // setImmediate runs after the current I/O phase: every request parsed
-        // in this turn of the loop joins the same transaction.
+        // in this turn of the loop joins the same batch.
         setImmediate(() => this.#flush());
       }
     });
@@ -511,81 +351,86 @@ export class SqliteStore implements Store {
     const batch = this.#queue;
     this.#queue = [];
     this.#flushScheduled = false;
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-    const txn = this.#txn;
-    this.#monitorCache.clear(); // another process may have changed monitors since the last batch
-    this.#batchBuckets.clear();
-    try {
-      txn.begin.run();
-      for (const item of batch) {
-        this.#writeBuckets = [];
-        // Each write in its own savepoint: a failing write rolls back alone.
-        txn.savepoint.run();
-        try {
-          const value = item.op();
-          txn.release.run();
-          this.#keepWriteBuckets();
-          outcomes.push({ ok: true, value });
-        } catch (error) {
-          // SQLite may have rolled back the whole transaction (e.g. disk full): then the batch fails.
-          if (!this.#db.inTransaction) throw error;
-          txn.rollbackTo.run();
-          txn.release.run();
-          this.#monitorCache.clear();
-          outcomes.push({ ok: false, error });
-        }
-      }
-      for (const bucket of this.#batchBuckets.values()) {
-        // A monitor deleted later in the batch took its buckets with it.
-        if (this.#monitorRow(bucket.monitorId)) addToBucket(this.#dash, bucket.monitorId, bucket.bucketStart, bucket.counts);
-      }
-      txn.commit.run();
-    } catch (error) {
-      if (this.#db.inTransaction) txn.rollback.run();
-      this.#monitorCache.clear();
-      for (const item of batch) item.reject(error);
-      return;
-    } finally {
-      this.#writeBuckets = [];
-      this.#batchBuckets.clear();
-    }
-    batch.forEach((item, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) item.resolve(outcome.value);
-      else item.reject(outcome.error);
+    this.#channel.send(batch.map((item) => item.op)).then(
+      (outcomes) => {
+        // A monitor read between queueing and commit may have cached the old state.
+        if (batch.some((item) => isMonitorWrite(item.op))) this.#monitors.clear();
+        batch.forEach((item, i) => {
+          const outcome = outcomes[i];
+          if (outcome?.ok) item.resolve(outcome.value);
+          else item.reject(outcome ? decodeWriteError(outcome.error) : new Error('the writer lost a write'));
+        });
+      },
+      (error: unknown) => {
+        for (const item of batch) item.reject(error);
+      },
+    );
+  }
+}
+
+function isMonitorWrite(op: WriteOp): boolean {
+  return op.type === 'createMonitor' || op.type === 'updateMonitor' || op.type === 'deleteMonitor';
+}
+
+/** Commits on this thread, synchronously. */
+class InlineChannel implements WriteChannel {
+  readonly #writer: SqliteWriter;
+
+  constructor(writer: SqliteWriter) {
+    this.#writer = writer;
+  }
+
+  async send(ops: WriteOp[]): Promise<WriteOutcome[]> {
+    return this.#writer.commit(ops);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Commits in a worker thread (writer-thread.ts) that owns the write connection. */
+class ThreadChannel implements WriteChannel {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve: (outcomes: WriteOutcome[]) => void; reject: (error: unknown) => void }>();
+  #nextId = 1;
+  #failure: Error | null = null;
+
+  constructor(url: URL, data: WriterData) {
+    this.#worker = new Worker(url, { workerData: data });
+    // The thread keeps the process alive only while a write waits on it.
+    this.#worker.unref();
+    this.#worker.on('message', (reply: WriterReply) => {
+      const waiting = this.#pending.get(reply.id);
+      this.#pending.delete(reply.id);
+      if (this.#pending.size === 0) this.#worker.unref();
+      waiting?.resolve(reply.outcomes);
+    });
+    this.#worker.on('error', (error: Error) => this.#fail(error));
+    this.#worker.on('exit', (code: number) => this.#fail(new Error(`the store's writer thread stopped (exit code ${code})`)));
+  }
+
+  send(ops: WriteOp[]): Promise<WriteOutcome[]> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      if (this.#pending.size === 1) this.#worker.ref();
+      this.#worker.postMessage({ type: 'batch', id, ops } satisfies WriterRequest);
     });
   }
 
-  #keepWriteBuckets(): void {
-    for (const { monitorId, bucketStart: start, counts } of this.#writeBuckets) {
-      const key = `${monitorId} ${start}`;
-      const sum = this.#batchBuckets.get(key);
-      if (!sum) {
-        this.#batchBuckets.set(key, { monitorId, bucketStart: start, counts: { ...counts } });
-        continue;
-      }
-      for (const field of Object.keys(counts) as Array<keyof BucketCounts>) sum.counts[field] += counts[field];
-    }
+  async close(): Promise<void> {
+    if (this.#failure) return;
+    const exited = once(this.#worker, 'exit');
+    this.#worker.ref();
+    this.#worker.postMessage({ type: 'close' } satisfies WriterRequest);
+    await exited;
   }
-}
 
-interface PendingBucket {
-  monitorId: string;
-  bucketStart: number;
-  counts: BucketCounts;
-}
-
-// The group commit's own statements, prepared once (db.transaction() builds
-// new wrapper functions on every call, which showed up per ping in profiles).
-function prepareTransactionStatements(db: Db) {
-  return {
-    begin: db.prepare('BEGIN'),
-    commit: db.prepare('COMMIT'),
-    rollback: db.prepare('ROLLBACK'),
-    savepoint: db.prepare('SAVEPOINT drumbeats_write'),
-    release: db.prepare('RELEASE drumbeats_write'),
-    rollbackTo: db.prepare('ROLLBACK TO drumbeats_write'),
-  };
+  #fail(error: Error): void {
+    this.#failure ??= error;
+    for (const waiting of this.#pending.values()) waiting.reject(error);
+    this.#pending.clear();
+  }
 }
 
 // Applies the migrations this database has not seen, each in its own transaction.
@@ -605,128 +450,12 @@ function migrate(db: Db): void {
 function prepareStatements(db: Db) {
   const s = (sql: string): Statement => db.prepare(sql);
   return {
-    insertMonitor: s(`INSERT INTO monitors (id, name, slug, min_duration_ms, max_duration_ms, created_at)
-      VALUES (@id, @name, @slug, @min_duration_ms, @max_duration_ms, @created_at)`),
     monitorById: s('SELECT * FROM monitors WHERE id = ? OR slug = ? LIMIT 1'),
-    monitorByIdOnly: s('SELECT * FROM monitors WHERE id = ?'),
     listMonitors: s('SELECT * FROM monitors ORDER BY name COLLATE NOCASE, created_at'),
-    updateMonitor: s(`UPDATE monitors SET name = @name, slug = @slug, min_duration_ms = @min_duration_ms,
-      max_duration_ms = @max_duration_ms WHERE id = @id`),
-    deleteMonitor: s('DELETE FROM monitors WHERE id = ?'),
-    pingByClientId: s('SELECT * FROM pings WHERE monitor_id = ? AND run_id = ? AND ping_id = ?'),
     runByKey: s('SELECT * FROM runs WHERE monitor_id = ? AND run_id = ?'),
     eventsOfRun: s('SELECT * FROM run_events WHERE run_pk = ? ORDER BY at, type'),
-    insertRun: s(`INSERT INTO runs (monitor_id, run_id, status, failure_reason, signal, first_seen_at, started_at,
-        ended_at, duration_ms, exit_code, start_count, ping_count, last_message, deadline_at, closed_by,
-        delivered_late, version)
-      VALUES (@monitor_id, @run_id, @status, @failure_reason, @signal, @first_seen_at, @started_at, @ended_at,
-        @duration_ms, @exit_code, @start_count, @ping_count, @last_message, @deadline_at, @closed_by,
-        @delivered_late, @version)
-      ON CONFLICT (monitor_id, run_id) DO NOTHING`),
-    updateRun: s(`UPDATE runs SET status = @status, failure_reason = @failure_reason, signal = @signal,
-        started_at = @started_at, ended_at = @ended_at, duration_ms = @duration_ms, exit_code = @exit_code,
-        start_count = @start_count, ping_count = @ping_count, last_message = @last_message,
-        deadline_at = @deadline_at, closed_by = @closed_by, delivered_late = @delivered_late,
-        version = version + 1
-      WHERE pk = @pk AND version = @expected_version`),
-    expireRun: s(`UPDATE runs SET status = 'failed', failure_reason = 'watchdog', signal = NULL,
-        ended_at = @ended_at, duration_ms = NULL, deadline_at = NULL, closed_by = 'watchdog',
-        version = version + 1
-      WHERE pk = @pk AND status = 'running' AND version = @expected_version`),
-    insertEvent: s('INSERT OR IGNORE INTO run_events (run_pk, type, at, detail) VALUES (?, ?, ?, ?)'),
-    insertPing: s(`INSERT INTO pings (ping_id, monitor_id, run_pk, run_id, kind, received_at, message, exit_code,
-        duration_ms, payload, payload_size, truncated, content_type, sent_at, late)
-      VALUES (@ping_id, @monitor_id, @run_pk, @run_id, @kind, @received_at, @message, @exit_code, @duration_ms,
-        @payload, @payload_size, @truncated, @content_type, @sent_at, @late)`),
-    overdueRuns: s(`SELECT * FROM runs WHERE status = 'running' AND deadline_at IS NOT NULL AND deadline_at <= ?
-      ORDER BY deadline_at LIMIT ?`),
     nextDeadline: s(`SELECT MIN(deadline_at) AS deadline_at FROM runs
       WHERE status = 'running' AND deadline_at IS NOT NULL`),
     getSetting: s('SELECT value FROM settings WHERE key = ?'),
-    setSetting: s('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
-  };
-}
-
-// 128 random bits: monitor ids are the only secret a ping URL carries.
-function newMonitorId(): string {
-  return `mon_${randomBytes(16).toString('base64url')}`;
-}
-
-function asConflict(error: unknown, message: string): unknown {
-  return error instanceof Error && /UNIQUE constraint failed/.test(error.message) ? new ConflictError(message) : error;
-}
-
-function toMonitor(row: MonitorRow): Monitor {
-  return {
-    id: row.id,
-    name: row.name,
-    slug: row.slug,
-    minDurationMs: row.min_duration_ms,
-    maxDurationMs: row.max_duration_ms,
-    createdAt: row.created_at,
-  };
-}
-
-function toRun(row: RunRow, events: EventRow[]): Run {
-  return {
-    monitorId: row.monitor_id,
-    runId: row.run_id,
-    status: row.status,
-    failureReason: row.failure_reason,
-    signal: row.signal,
-    firstSeenAt: row.first_seen_at,
-    startedAt: row.started_at,
-    endedAt: row.ended_at,
-    durationMs: row.duration_ms,
-    exitCode: row.exit_code,
-    startCount: row.start_count,
-    pingCount: row.ping_count,
-    lastMessage: row.last_message,
-    deadlineAt: row.deadline_at,
-    closedBy: row.closed_by,
-    deliveredLate: row.delivered_late === 1,
-    version: row.version,
-    events: events.map((e) => ({ type: e.type, at: e.at, detail: e.detail })),
-  };
-}
-
-function fromRun(run: Run): Omit<RunRow, 'pk' | 'version'> {
-  return {
-    monitor_id: run.monitorId,
-    run_id: run.runId,
-    status: run.status,
-    failure_reason: run.failureReason,
-    signal: run.signal,
-    first_seen_at: run.firstSeenAt,
-    started_at: run.startedAt,
-    ended_at: run.endedAt,
-    duration_ms: run.durationMs,
-    exit_code: run.exitCode,
-    start_count: run.startCount,
-    ping_count: run.pingCount,
-    last_message: run.lastMessage,
-    deadline_at: run.deadlineAt,
-    closed_by: run.closedBy,
-    delivered_late: run.deliveredLate ? 1 : 0,
-  };
-}
-
-function toPing(row: PingRow): StoredPing {
-  return {
-    seq: row.seq,
-    pingId: row.ping_id,
-    monitorId: row.monitor_id,
-    runId: row.run_id,
-    kind: row.kind,
-    receivedAt: row.received_at,
-    message: row.message,
-    exitCode: row.exit_code,
-    durationMs: row.duration_ms,
-    payload: row.payload,
-    payloadSize: row.payload_size,
-    truncated: row.truncated === 1,
-    contentType: row.content_type,
-    sentAt: row.sent_at,
-    late: row.late === 1,
   };
 }

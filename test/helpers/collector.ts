@@ -8,9 +8,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { MonitorInput, MonitorJson } from '../../shared/protocol.ts';
+import { locateWriterThread } from '../../collector/dashboard-assets.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 export const CLI = join(REPO_ROOT, 'bin', 'drumbeats.js');
+
+/** The built writer thread (dist/writer-thread.js; `npm test` builds first). */
+export function builtWriterThread(): URL {
+  const url = locateWriterThread();
+  if (!url) throw new Error('dist/writer-thread.js is missing: run `npm run build` first');
+  return url;
+}
 
 export interface TestCollector {
   url: string;
