@@ -302,14 +302,22 @@ export class SqliteStore implements Store {
   }
 
   async searchPings(filter: PingSearch, limit: number, cursor?: PingCursor): Promise<StoredPing[]> {
+    await this.#catchUpSearch(filter);
     return (selectPingHistory(this.#db, filter, limit, cursor) as PingRow[]).map(toPing);
   }
 
   async *exportPings(filter: PingSearch, pageSize: number): AsyncGenerator<StoredPing[]> {
+    await this.#catchUpSearch(filter);
     for (const page of iterateExportPages(this.#db, this.#dash, filter, pageSize)) {
       if (this.#closed) return;
       yield (page as PingRow[]).map(toPing);
     }
+  }
+
+  // The writer indexes pings for search in batches after they commit; a search
+  // has it catch up first, so it finds every ping acknowledged before it.
+  async #catchUpSearch(filter: PingSearch): Promise<void> {
+    if (filter.terms !== undefined && filter.terms.length > 0) await this.#write({ type: 'indexSearch' });
   }
 
   // ---- settings ------------------------------------------------------------
@@ -375,16 +383,31 @@ function isMonitorWrite(op: WriteOp): boolean {
 /** Commits on this thread, synchronously. */
 class InlineChannel implements WriteChannel {
   readonly #writer: SqliteWriter;
+  #indexTimer: NodeJS.Timeout | null = null;
 
   constructor(writer: SqliteWriter) {
     this.#writer = writer;
+    this.#indexWhenDue();
   }
 
   async send(ops: WriteOp[]): Promise<WriteOutcome[]> {
-    return this.#writer.commit(ops);
+    const outcomes = this.#writer.commit(ops);
+    // After this turn: the writes' promises settle first.
+    setImmediate(() => this.#indexWhenDue());
+    return outcomes;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    if (this.#indexTimer) clearTimeout(this.#indexTimer);
+    this.#indexTimer = null;
+    this.#writer.commit([{ type: 'indexSearch' }]);
+  }
+
+  #indexWhenDue(): void {
+    if (this.#indexTimer) clearTimeout(this.#indexTimer);
+    const wait = this.#writer.indexSearchWhenDue(Date.now());
+    this.#indexTimer = wait === null ? null : setTimeout(() => this.#indexWhenDue(), wait).unref();
+  }
 }
 
 /** Commits in a worker thread (writer-thread.ts) that owns the write connection. */

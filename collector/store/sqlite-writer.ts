@@ -34,6 +34,8 @@ export type WriteOp =
   | { type: 'recordPing'; ping: IncomingPing; now: number }
   | { type: 'expireOverdueRuns'; now: number; limit: number }
   | { type: 'setSetting'; key: string; value: string }
+  /** Brings the full-text index up to every committed ping (a search asks first). */
+  | { type: 'indexSearch' }
   | { type: 'drain' };
 
 /** What became of one write. Errors travel as data and are rebuilt by decodeWriteError. */
@@ -46,6 +48,10 @@ export interface WriteError {
 }
 
 const MAX_CAS_ATTEMPTS = 5;
+/** Index for search once this many pings with text wait... */
+const SEARCH_INDEX_BATCH = 500;
+/** ...or once the oldest of them has waited this long. */
+const SEARCH_INDEX_DELAY_MS = 250;
 
 /** Applies batches of writes to one connection, one transaction per batch. */
 export class SqliteWriter {
@@ -58,11 +64,28 @@ export class SqliteWriter {
   #writeBuckets: PendingBucket[] = [];
   /** Bucket deltas of the batch, summed per (monitor, bucket), written before COMMIT. */
   #batchBuckets = new Map<string, PendingBucket>();
+  /** Pings with text committed since the search index last caught up (a hint: indexing reads the real range). */
+  #searchPending = 0;
+  #searchPendingSince = 0;
 
   constructor(db: Db) {
     this.#db = db;
     this.#stmt = prepareWriteStatements(db);
     this.#dash = prepareDashboardStatements(db);
+    if (this.#indexedSeq() < this.#maxSeq()) this.#searchPending = 1; // left behind by the last process: due now
+  }
+
+  /**
+   * Indexes committed pings for full-text search once enough wait or the
+   * oldest has waited long enough, in a transaction of its own. Returns the ms
+   * until it is next due, or null when nothing waits. Call after each commit.
+   */
+  indexSearchWhenDue(now: number): number | null {
+    if (this.#searchPending === 0) return null;
+    const waited = now - this.#searchPendingSince;
+    if (this.#searchPending < SEARCH_INDEX_BATCH && waited < SEARCH_INDEX_DELAY_MS) return SEARCH_INDEX_DELAY_MS - waited;
+    this.commit([{ type: 'indexSearch' }]);
+    return null;
   }
 
   /** Applies `ops` in one transaction, each in its own savepoint; one outcome per op, in order. */
@@ -122,6 +145,9 @@ export class SqliteWriter {
       case 'setSetting':
         this.#stmt.setSetting.run(op.key, op.value);
         return undefined;
+      case 'indexSearch':
+        this.#indexSearch();
+        return undefined;
       case 'drain':
         return undefined;
     }
@@ -172,6 +198,8 @@ export class SqliteWriter {
     // Pings, runs and events go with the monitor (ON DELETE CASCADE).
     this.#monitorCache.clear();
     this.#stmt.deleteMonitor.run(row.id);
+    // Rowids past the highest one left are handed out again: they must count as not yet indexed.
+    this.#stmt.lowerIndexedSeq.run();
     return true;
   }
 
@@ -221,6 +249,9 @@ export class SqliteWriter {
       };
       const info = this.#stmt.insertPing.run({ ...row, run_pk: pk });
       row.seq = Number(info.lastInsertRowid);
+      if (row.message !== null || row.payload !== null) {
+        if (this.#searchPending++ === 0) this.#searchPendingSince = now;
+      }
       // Same transaction as the ping: the analytics bucket never disagrees with the pings.
       const terminal = ping.kind === 'success' || ping.kind === 'failure';
       const closedNow = terminal && loaded?.run.closedBy !== 'ping' && transition.run.closedBy === 'ping';
@@ -250,6 +281,25 @@ export class SqliteWriter {
       closed.push({ ...transition.run, version: row.version + 1 });
     }
     return closed;
+  }
+
+  // Every committed ping past the watermark into the index, and the watermark to the last.
+  #indexSearch(): void {
+    const from = this.#indexedSeq();
+    const to = this.#maxSeq();
+    if (to > from) {
+      this.#stmt.indexPings.run(from, to);
+      this.#stmt.setIndexedSeq.run(to);
+    }
+    this.#searchPending = 0;
+  }
+
+  #indexedSeq(): number {
+    return (this.#stmt.indexedSeq.get() as { seq: number }).seq;
+  }
+
+  #maxSeq(): number {
+    return (this.#stmt.maxSeq.get() as { seq: number }).seq;
   }
 
   // Deltas wait for the write's savepoint: a write that fails adds nothing.
@@ -375,5 +425,13 @@ function prepareWriteStatements(db: Db) {
     overdueRuns: s(`SELECT * FROM runs WHERE status = 'running' AND deadline_at IS NOT NULL AND deadline_at <= ?
       ORDER BY deadline_at LIMIT ?`),
     setSetting: s('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    indexedSeq: s('SELECT indexed_seq AS seq FROM search_progress WHERE id = 1'),
+    maxSeq: s('SELECT COALESCE(MAX(seq), 0) AS seq FROM pings'),
+    indexPings: s(`INSERT INTO ping_search (rowid, message, payload)
+      SELECT seq, message, payload FROM pings
+      WHERE seq > ? AND seq <= ? AND (message IS NOT NULL OR payload IS NOT NULL)`),
+    setIndexedSeq: s('UPDATE search_progress SET indexed_seq = ? WHERE id = 1'),
+    lowerIndexedSeq: s(`UPDATE search_progress SET indexed_seq = MIN(indexed_seq, (SELECT COALESCE(MAX(seq), 0) FROM pings))
+      WHERE id = 1`),
   };
 }

@@ -26,6 +26,16 @@ if (port) {
   const writer = new SqliteWriter(db);
   let pending: Array<{ id: number; ops: WriteOp[] }> = [];
   let scheduled = false;
+  let indexTimer: NodeJS.Timeout | null = null;
+
+  // Search indexing runs between batches, after their replies are on their way.
+  const indexWhenDue = () => {
+    if (indexTimer) clearTimeout(indexTimer);
+    indexTimer = null;
+    const wait = writer.indexSearchWhenDue(Date.now());
+    if (wait !== null) indexTimer = setTimeout(indexWhenDue, wait);
+  };
+  indexWhenDue();
 
   const flush = () => {
     scheduled = false;
@@ -37,11 +47,14 @@ if (port) {
       port.postMessage({ id, outcomes: outcomes.slice(at, at + ops.length) } satisfies WriterReply);
       at += ops.length;
     }
+    indexWhenDue();
   };
 
   port.on('message', (message: WriterRequest) => {
     if (message.type === 'close') {
       if (pending.length > 0) flush();
+      if (indexTimer) clearTimeout(indexTimer);
+      writer.commit([{ type: 'indexSearch' }]);
       db.close();
       port.close();
       return;
