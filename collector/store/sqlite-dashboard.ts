@@ -20,11 +20,11 @@ interface BucketRow {
   duration_count: number;
 }
 
-/** A run as the overview's bulk read returns it (a raw row). */
+/** A run as the overview's bulk read returns it (one element of a monitor's JSON array). */
 export type RecentRunRow = [pk: number, status: 'running' | 'success' | 'failed', durationMs: number | null];
 
-/** The details of one run the overview looks closer at (a raw row). */
-export type RunDetailRow = [runId: string, firstSeenAt: number, startedAt: number | null, deadlineAt: number | null];
+/** The details of one run the overview looks closer at (a raw row); its events as a JSON array of RecentEventRow. */
+export type RunDetailRow = [pk: number, runId: string, firstSeenAt: number, startedAt: number | null, deadlineAt: number | null, events: string];
 
 export interface RecentEventRow {
   type: string;
@@ -46,14 +46,21 @@ export function prepareDashboardStatements(db: Db) {
         duration_count = duration_count + excluded.duration_count`),
     buckets: s(`SELECT bucket_start, starts, logs, successes, failures, auto_failed, duration_sum_ms, duration_count
       FROM ping_buckets WHERE monitor_id = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start`),
-    // Per monitor, one walk down runs_by_monitor_time: `per` index steps, no sort.
-    monitorIds: s('SELECT id FROM monitors'),
-    // 500 monitors x 100 runs: every column fetched costs more than the row
-    // lookups, so the bulk read takes three, as arrays; details come per run.
-    recentRuns: s(`SELECT pk, status, duration_ms
-      FROM runs WHERE monitor_id = ? ORDER BY first_seen_at DESC, pk DESC LIMIT ?`).raw(true),
-    runDetail: s('SELECT run_id, first_seen_at, started_at, deadline_at FROM runs WHERE pk = ?').raw(true),
-    eventsOfRun: s('SELECT type, at, detail FROM run_events WHERE run_pk = ? ORDER BY at, type'),
+    // 500 monitors x 100 runs: handing SQLite's rows to JS one by one costs
+    // more than reading them, so each monitor's newest runs come as one JSON
+    // array of [pk, status, duration_ms], newest first: one statement, one walk
+    // down runs_by_monitor_time per monitor (a window function over all runs
+    // would read every run ever kept). The aggregate's own ORDER BY is what
+    // fixes the order of the array; the subquery's only picks the rows.
+    recentRuns: s(`SELECT m.id, (SELECT json_group_array(json_array(pk, status, duration_ms) ORDER BY first_seen_at DESC, pk DESC)
+        FROM (SELECT pk, status, duration_ms, first_seen_at FROM runs WHERE monitor_id = m.id
+          ORDER BY first_seen_at DESC, pk DESC LIMIT ?))
+      FROM monitors m`).raw(true),
+    // The details of a JSON array of run pks, in one statement rather than two per run.
+    runDetails: s(`SELECT r.pk, r.run_id, r.first_seen_at, r.started_at, r.deadline_at,
+        (SELECT json_group_array(json_object('type', e.type, 'at', e.at, 'detail', e.detail) ORDER BY e.at, e.type)
+          FROM run_events e WHERE e.run_pk = r.pk)
+      FROM runs r WHERE r.pk IN (SELECT value FROM json_each(?))`).raw(true),
     maxSeq: s('SELECT COALESCE(MAX(seq), 0) AS seq FROM pings'),
   };
 }
