@@ -2,7 +2,8 @@
 // connections, against a bare fastify route and the collector (sync=full and
 // sync=normal). All three servers run side by side and are measured in
 // alternating rounds, so drift in what else the machine does hits each alike;
-// each figure is the round with the median rate.
+// each figure is the round with the median rate. The report names the load
+// generator (wrk when it is installed, else autocannon: see bench/load.mjs).
 import { join } from 'node:path';
 import { createMonitor, startCollector } from './collector.mjs';
 import { cpuSeconds, runLoad, startListening } from './processes.mjs';
@@ -50,7 +51,7 @@ export async function benchIngestion(ctx) {
   const rows = [
     {
       area: 'Ingestion',
-      what: `Bare fastify route answering 200 (baseline), ${CONNECTIONS} connections, the same requests`,
+      what: `Bare fastify route answering 200 (baseline), ${CONNECTIONS} connections, the same requests, sent by ${baseline.generator}`,
       result: `${describeLoad(baseline, 'req/s')}${spread(results.bare)}`,
       baseline: '—',
       ratio: '—',
@@ -79,7 +80,7 @@ function describeLoad(result, unit) {
     `${fmtInt(result.rps)} ${unit}, p50 ${fmtMs(result.p50)}, p99 ${fmtMs(result.p99)}` +
     ` (${fmtInt(result.ok)} in ${result.seconds.toFixed(1)} s${errors ? `, ${errors} errors` : ''};` +
     ` server ${Math.round(perRequest * 1e6)} µs CPU per request, ${Math.round((result.serverCpuSeconds / result.seconds) * 100)}% of a core;` +
-    ` load generator ${Math.round((result.cpuSeconds / result.seconds) * 100)}% of a core)`
+    ` load generator (${result.generator}) ${Math.round((result.cpuSeconds / result.seconds) * 100)}% of a core)`
   );
 }
 

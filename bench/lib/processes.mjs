@@ -47,8 +47,11 @@ export function startListening(command, args, { env = {}, timeoutMs = 20_000 } =
   });
 }
 
-/** Runs a process to completion; resolves with exit code, output and wall time in ms. */
-export function runProcess(command, args, { env = {}, timeoutMs = 600_000, measureRss = false } = {}) {
+/**
+ * Runs a process to completion; resolves with exit code, output and wall time in ms.
+ * On timeout it sends `killSignal`, and SIGKILL 5 s later if the process is still there.
+ */
+export function runProcess(command, args, { env = {}, timeoutMs = 600_000, measureRss = false, killSignal = 'SIGKILL' } = {}) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -66,10 +69,15 @@ export function runProcess(command, args, { env = {}, timeoutMs = 600_000, measu
       if (out.length < 64) out.push(chunk); // keep the head; count the rest
     });
     child.stderr.on('data', (chunk) => (err += chunk.toString()).length > 20_000 && (err = err.slice(-10_000)));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    let killer = null;
+    const timer = setTimeout(() => {
+      child.kill(killSignal);
+      if (killSignal !== 'SIGKILL') killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    }, timeoutMs);
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
+      clearTimeout(killer);
       if (sampler) clearInterval(sampler);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       resolve({ code, signal, ms, stdout: Buffer.concat(out).toString(), stdoutBytes: outBytes, stderr: err, peakRssKb });
@@ -100,9 +108,13 @@ export function cpuSeconds(pid) {
 // USER_HZ is 100 on every Linux Node supports.
 const CLOCK_TICKS = 100;
 
-/** Runs the load generator in its own process and returns its JSON result. */
+/**
+ * Runs the load generator in its own process and returns its JSON result
+ * (`generator` says whether wrk or autocannon sent the load).
+ */
 export async function runLoad(loadScript, options, timeoutMs = 900_000) {
-  const result = await runProcess(process.execPath, [loadScript, JSON.stringify(options)], { timeoutMs });
+  // SIGTERM first: load.mjs passes it on to wrk, its own child, which SIGKILL would orphan.
+  const result = await runProcess(process.execPath, [loadScript, JSON.stringify(options)], { timeoutMs, killSignal: 'SIGTERM' });
   if (result.code !== 0) throw new Error(`load generator failed (${result.code ?? result.signal}):\n${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1));
 }
