@@ -80,6 +80,22 @@ describe.each([
     await store.close();
   });
 
+  test('many writes in one tick (more than are sent at once) apply in the order they were made', async () => {
+    const store = openStore();
+    const job = await store.createMonitor({ name: 'Job', slug: 'job', minDurationMs: null, maxDurationMs: null }, T0);
+    const writes = [
+      store.recordPing(incomingPing(job, 'start', 'r1'), T0),
+      ...Array.from({ length: 98 }, (_, i) => store.recordPing(incomingPing(job, 'log', 'r1', { message: `step ${i}` }), T0 + 1 + i)),
+      store.recordPing(incomingPing(job, 'success', 'r1'), T0 + 100),
+    ];
+    const results = await Promise.all(writes);
+    expect(results.map((r) => r.run.pingCount)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(results.at(-1)!.run.status).toBe('success');
+    const pings = await store.listPings({ runId: 'r1', limit: 200 });
+    expect(pings.map((p) => p.message ?? p.kind)).toEqual(['start', ...Array.from({ length: 98 }, (_, i) => `step ${i}`), 'success']);
+    await store.close();
+  });
+
   test('watchdog closings in one sweep are counted once each in their bucket', async () => {
     const store = openStore();
     const job = await store.createMonitor({ name: 'Job', slug: 'job', minDurationMs: null, maxDurationMs: 1_000 }, T0);
