@@ -96,6 +96,19 @@ describe.each([
     await store.close();
   });
 
+  test('a run changed by another process since this writer last wrote it: the stale memory is dropped, nothing is lost', async () => {
+    const file = join(makeTempDir(), 'drumbeats.sqlite');
+    const open = () => openSqliteStore(file, threaded ? { writerThread: builtWriterThread() } : {});
+    const [ours, theirs] = [open(), open()];
+    const job = await ours.createMonitor({ name: 'Job', slug: 'job', minDurationMs: null, maxDurationMs: null }, T0);
+    await ours.recordPing(incomingPing(job, 'start', 'r1'), T0);
+    await theirs.recordPing(incomingPing(job, 'log', 'r1', { message: 'elsewhere' }), T0 + 1);
+    const done = await ours.recordPing(incomingPing(job, 'success', 'r1'), T0 + 2);
+    expect([done.run.status, done.run.pingCount, done.run.lastMessage]).toEqual(['success', 3, 'elsewhere']);
+    expect((await theirs.getRun(job.id, 'r1'))?.version).toBe(3);
+    await Promise.all([ours.close(), theirs.close()]);
+  });
+
   test('watchdog closings in one sweep are counted once each in their bucket', async () => {
     const store = openStore();
     const job = await store.createMonitor({ name: 'Job', slug: 'job', minDurationMs: null, maxDurationMs: 1_000 }, T0);

@@ -48,6 +48,8 @@ export interface WriteError {
 }
 
 const MAX_CAS_ATTEMPTS = 5;
+/** Open runs the writer remembers between pings (an oldest-first Map). */
+const RUN_CACHE_SIZE = 10_000;
 /** Index for search once this many pings with text wait... */
 const SEARCH_INDEX_BATCH = 500;
 /** ...or once the oldest of them has waited this long. */
@@ -64,6 +66,13 @@ export class SqliteWriter {
   #writeBuckets: PendingBucket[] = [];
   /** Bucket deltas of the batch, summed per (monitor, bucket), written before COMMIT. */
   #batchBuckets = new Map<string, PendingBucket>();
+  /**
+   * Open runs as this writer last wrote them, so the next ping of a run skips
+   * reading it back. Only a hint: every update is conditional on the version,
+   * so an entry another process (or a rolled-back write) made stale fails the
+   * update and the run is read from the database instead.
+   */
+  #runs = new Map<string, { pk: number; run: Run }>();
   /** Pings with text committed since the search index last caught up (a hint: indexing reads the real range). */
   #searchPending = 0;
   #searchPendingSince = 0;
@@ -110,6 +119,7 @@ export class SqliteWriter {
           stmt.rollbackTo.run();
           stmt.release.run();
           this.#monitorCache.clear();
+          this.#runs.clear();
           outcomes.push({ ok: false, error: encodeWriteError(error) });
         }
       }
@@ -122,6 +132,7 @@ export class SqliteWriter {
     } catch (error) {
       if (this.#db.inTransaction) stmt.rollback.run();
       this.#monitorCache.clear();
+      this.#runs.clear();
       const failed: WriteOutcome = { ok: false, error: encodeWriteError(error) };
       return ops.map(() => failed);
     } finally {
@@ -198,6 +209,7 @@ export class SqliteWriter {
     // Pings, runs and events go with the monitor (ON DELETE CASCADE).
     this.#monitorCache.clear();
     this.#stmt.deleteMonitor.run(row.id);
+    this.#runs.clear();
     // Rowids past the highest one left are handed out again: they must count as not yet indexed.
     this.#stmt.lowerIndexedSeq.run();
     return true;
@@ -225,11 +237,17 @@ export class SqliteWriter {
     if (!monitor) throw new UnknownMonitorError(ping.monitorId);
     const limits = { minDurationMs: monitor.min_duration_ms, maxDurationMs: monitor.max_duration_ms };
 
+    const key = runKey(ping.monitorId, ping.runId);
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const loaded = this.#loadRun(ping.monitorId, ping.runId);
+      const cached = attempt === 0 ? this.#runs.get(key) : undefined;
+      const loaded = cached ?? this.#loadRun(ping.monitorId, ping.runId);
       const transition = applyPing(loaded?.run ?? null, ping, limits, ping.monitorId, now);
       const pk = loaded ? this.#updateRun(loaded.pk, transition) : this.#insertRun(transition.run);
-      if (pk === null) continue; // lost a race with another writer: reload and re-apply
+      if (pk === null) {
+        this.#runs.delete(key);
+        continue; // stale memory, or lost a race with another writer: read it and re-apply
+      }
+      this.#rememberRun(key, pk, { ...transition.run, version: transition.run.version + 1 });
       const row: PingRow = {
         seq: 0,
         ping_id: ping.pingId,
@@ -275,6 +293,7 @@ export class SqliteWriter {
       if (!transition.changed) continue;
       // WHERE status = 'running' AND version = ?: a terminal ping that won the race keeps its outcome.
       const info = this.#stmt.expireRun.run({ pk: row.pk, ended_at: now, expected_version: row.version });
+      this.#runs.delete(runKey(row.monitor_id, row.run_id));
       if (info.changes === 0) continue;
       this.#insertEvents(row.pk, transition.raised);
       this.#addToBucket(row.monitor_id, bucketStart(now), watchdogBucketDelta());
@@ -340,12 +359,23 @@ export class SqliteWriter {
     for (const event of events) this.#stmt.insertEvent.run(pk, event.type, event.at, event.detail);
   }
 
+  #rememberRun(key: string, pk: number, run: Run): void {
+    this.#runs.delete(key); // re-inserted last: the Map's order is oldest first
+    if (run.status !== 'running') return; // finished runs rarely hear from again
+    this.#runs.set(key, { pk, run });
+    if (this.#runs.size > RUN_CACHE_SIZE) this.#runs.delete(this.#runs.keys().next().value!);
+  }
+
   #loadRun(monitorId: string, runId: string): { pk: number; run: Run } | null {
     const row = this.#stmt.runByKey.get(monitorId, runId) as RunRow | undefined;
     if (!row) return null;
     const events = this.#stmt.eventsOfRun.all(row.pk) as EventRow[];
     return { pk: row.pk, run: toRun(row, events) };
   }
+}
+
+function runKey(monitorId: string, runId: string): string {
+  return `${monitorId} ${runId}`; // run ids never contain spaces
 }
 
 /** A thrown error as data that survives structured clone. */
@@ -384,7 +414,10 @@ function prepareWriteStatements(db: Db) {
   return {
     // The group commit's own statements, prepared once (db.transaction() builds
     // new wrapper functions on every call, which showed up per ping in profiles).
-    begin: s('BEGIN'),
+    // IMMEDIATE takes the write lock up front, waiting out another writer with
+    // busy_timeout; a deferred BEGIN that read first would fail at once with
+    // SQLITE_BUSY if another connection committed in between.
+    begin: s('BEGIN IMMEDIATE'),
     commit: s('COMMIT'),
     rollback: s('ROLLBACK'),
     savepoint: s('SAVEPOINT drumbeats_write'),
