@@ -1,16 +1,22 @@
 // The load generator, run as its own process so it never shares an event
 // loop with what it measures. Sends whole runs (start, N logs, success with a
 // body) over many keep-alive connections, each run under a fresh run id and
-// each connection sending its runs in order.
+// each ping of a run sent only once the previous one is answered.
 //
 // It drives wrk when `wrk` is on PATH and autocannon otherwise. autocannon
 // spends 60-100 µs of CPU per request on one core, so on a small machine it,
 // not the bare server, sets the baseline's rate; wrk with the script below
-// spends ~40 µs against the bare server and ~60 µs against the collector.
+// spends ~20-25 µs against the bare server and ~25-30 µs against the collector.
 // The `generator` option ('wrk' or 'autocannon'; else BENCH_LOAD_GENERATOR)
-// forces one. wrk keeps no state per connection, so it runs one connection per
-// thread (`-t C -c C`) and each thread's Lua state is that connection's run
-// state machine. Both report the same JSON, with `generator` naming the one used.
+// forces one. wrk runs few threads (`threads`, default 2), each an event loop
+// over its share of the connections: with a thread per connection (as before)
+// every response woke a sleeping wrk thread, which made the server's writev()
+// dearer (the bare server spent ~50 µs of CPU per request instead of ~35 µs)
+// and wrk's own CPU per request twice as high. wrk tells the script nothing
+// about connections, so each thread's Lua state keeps its runs keyed by run id
+// and learns from the run_id echoed in each answer which run may send its
+// next ping (see the script). Both report the same JSON, with `generator`
+// naming the one used.
 //
 // Usage: node bench/load.mjs '<json options>'; prints one JSON result line.
 import { spawn } from 'node:child_process';
@@ -34,6 +40,7 @@ const {
   failEvery = 0, // every Nth run ends with /failure instead of /success
   terminal = true, // false: runs are left open (start and logs only)
   timeout = 30, // seconds a response may take (autocannon aborts it; wrk only counts it)
+  threads = 2, // wrk threads (at most `connections`; lowered to a divisor of it)
   generator = process.env.BENCH_LOAD_GENERATOR || (findOnPath('wrk') ? 'wrk' : 'autocannon'),
 } = opts;
 
@@ -128,19 +135,21 @@ async function loadWithAutocannon() {
 }
 
 async function loadWithWrk() {
-  const shares = amount ? splitAmount(amount, connections, pingsPerRun) : null;
+  const threadCount = divisorAtMost(connections, threads);
+  const shares = amount ? splitAmount(amount, threadCount, pingsPerRun) : null;
   const dir = mkdtempSync(join(os.tmpdir(), 'drumbeats-wrk-'));
   const script = join(dir, 'load.lua');
-  writeFileSync(script, wrkScript({ host: new URL(url).host, shares }));
-  // wrk's own duration is only a bound: each thread stops itself (after its
-  // share, or at the common deadline once its last response is in) and
+  writeFileSync(script, wrkScript({ host: new URL(url).host, shares, threadCount }));
+  // wrk's own duration is only a bound: each thread stops itself (once all
+  // its connections idle: its share sent, or the common deadline passed, and
+  // every answer in) and
   // reports on stderr; once all have, SIGINT ends wrk's wait.
   const bound = amount ? AMOUNT_BOUND_SECONDS : Math.ceil(duration + timeout + 5);
-  const args = ['-t', String(connections), '-c', String(connections), '-d', `${bound}s`, '--timeout', `${timeout}s`, '-s', script, url];
+  const args = ['-t', String(threadCount), '-c', String(connections), '-d', `${bound}s`, '--timeout', `${timeout}s`, '-s', script, url];
   const started = process.hrtime.bigint();
   let run;
   try {
-    run = await runWrk(args, connections);
+    run = await runWrk(args, threadCount);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -149,8 +158,8 @@ async function loadWithWrk() {
   if (run.failed || run.code !== 0 || !line) {
     throw new Error(`wrk failed (${run.code ?? run.signal}):\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
   }
-  if (run.threads.length < connections) {
-    process.stderr.write(`load: only ${run.threads.length} of ${connections} wrk threads finished before wrk's ${bound} s bound; the others are not counted\n`);
+  if (run.threads.length < threadCount) {
+    process.stderr.write(`load: only ${run.threads.length} of ${threadCount} wrk threads finished before wrk's ${bound} s bound; the others are not counted\n`);
   }
   const summary = JSON.parse(line[1]);
   const sum = (key) => run.threads.reduce((total, t) => total + t[key], 0);
@@ -182,6 +191,17 @@ async function loadWithWrk() {
     // were joined: all of wrk's CPU from exec to the end of the load.
     cpuSeconds: summary.cpu_us / 1e6,
   };
+}
+
+/**
+ * The largest divisor of `connections` that is at most `wanted` (and at least
+ * 1): wrk gives each thread connections / threads and drops the remainder.
+ */
+function divisorAtMost(connections, wanted) {
+  for (let t = Math.min(Math.floor(wanted), connections); t > 1; t--) {
+    if (connections % t === 0) return t;
+  }
+  return 1;
 }
 
 /**
@@ -262,13 +282,20 @@ function runWrk(args, threads) {
 }
 
 /** The Lua script for one wrk run, with the options written in as constants. */
-function wrkScript({ host, shares }) {
+function wrkScript({ host, shares, threadCount }) {
   const lua = luaString;
   return `-- Generated by bench/load.mjs for one run of wrk (4.x); see there.
--- Each thread has one connection and its own Lua state: the state is that
--- connection's run state machine. Threads stop themselves and report their
--- counts on stderr as one JSON line (wrk's thread:get() cannot copy nested
--- tables: it crashes).
+-- Each thread is an event loop over CONNECTIONS connections with one Lua
+-- state. wrk tells the script nothing about connections: request() is called
+-- when a connection may send (at connect, and in a later loop turn after each
+-- answer, not necessarily right after that answer's response()). So the state
+-- is per run, keyed by run id: response() finds the run by the run_id the
+-- server echoes and queues it if it has pings left, and request() sends the
+-- oldest queued run's next ping or else starts a new run. A run's next ping is
+-- sent only after the answer to its previous one, so every run is sent in
+-- order, though not always on one connection. Threads stop themselves once
+-- all their connections are idle and report their counts on stderr as one
+-- JSON line (wrk's thread:get() cannot copy nested tables: it crashes).
 local ffi = require("ffi")
 ffi.cdef[[
 typedef struct { long tv_sec; long tv_nsec; } drumbeats_timespec;
@@ -283,7 +310,8 @@ local DURATION_US = ${shares ? 'nil' : Math.round(duration * 1e6)}
 local HOST = ${lua(host)}
 local BASES = { ${bases.map(lua).join(', ')} }
 local PREFIX = ${lua(runPrefix)}
-local THREADS = ${connections}
+local THREADS = ${threadCount}
+local CONNECTIONS = ${connections / threadCount} -- per thread
 local LOGS = ${logs}
 local START_METHOD = ${logBodyBytes > 0 ? '"POST"' : '"GET"'}
 local BODY_BYTES = ${bodyBytes}
@@ -330,14 +358,16 @@ function setup(thread)
   threads = threads + 1
 end
 
--- Running phase (one Lua state per thread). There is no response(): with
--- one, wrk copies every response's headers into a Lua table (~6 µs of CPU per
--- request here). request() runs when the previous response is in, so the
--- time since the previous request() is that request's latency (plus a few µs
--- of wrk's event loop).
+-- Running phase (one Lua state per thread). A run is a table: its number n,
+-- id, base path, step (pings sent), planned (pings it will send: all, or the
+-- remainder of an \`amount\`) and sent_at (when its last ping was written).
+-- response() costs wrk ~6 µs per answer (it copies the headers into a Lua
+-- table), the price of knowing which run an answer belongs to.
 local index, share, verifying
-local step, run_n, run_id, base = 0, 0, "", ""
-local sent, sent_at, stopped = 0, 0, false
+local queue, head, tail = {}, 1, 0 -- runs whose next ping may go, oldest first
+local waiting = {} -- run id -> run whose ping awaits its answer
+local committed = 0 -- pings planned by the runs started so far (at most the share)
+local sent, answered, idle, stopped = 0, 0, 0, false
 local runs, first, last, max = 0, -1, -1, 0
 local hist = {}
 local fillers = {} -- filler text by length
@@ -372,48 +402,90 @@ local function report()
     index, sent, runs, first, last, max, table.concat(pairs_out, ",")))
 end
 
+-- The run whose ping this connection sends next, or nil: the connection idles.
+local function next_run(now)
+  if stopped then return nil end
+  if deadline >= 0 and now >= deadline then
+    stopped = true -- the runs still queued or waiting are cut off
+    return nil
+  end
+  if head <= tail then
+    local run = queue[head]
+    queue[head] = nil
+    head = head + 1
+    return run
+  end
+  if sent == answered and next(waiting) then
+    -- Nothing is in flight, so these runs' answers came without their run id
+    -- (or not at all): they are abandoned and their unsent pings given back.
+    for id, run in pairs(waiting) do
+      committed = committed - (run.planned - run.step)
+      waiting[id] = nil
+    end
+  end
+  local planned = share and math.min(PINGS_PER_RUN, share - committed) or PINGS_PER_RUN
+  if planned <= 0 then return nil end
+  committed = committed + planned
+  local n = runs * THREADS + index
+  runs = runs + 1
+  return { n = n, id = PREFIX .. n, base = BASES[n % #BASES + 1], step = 0, planned = planned, sent_at = 0 }
+end
+
 function request()
   if verifying then
     verifying = false
     return format("GET", "/")
   end
-  local now = now_us()
-  if sent > 0 then
-    local us = now - sent_at
-    if us > max then max = us end
-    local key = bucket(us)
-    hist[key] = (hist[key] or 0) + 1
-    last = now
-  end
-  -- Stopping here never cuts off a request. The empty string is written as nothing.
-  if stopped or (share and sent >= share) or (deadline >= 0 and now >= deadline) then
-    if not stopped then
-      stopped = true
+  local run = next_run(now_us())
+  if not run then
+    -- An idle connection is never asked again; once all are, nothing is in
+    -- flight and the thread ends. The empty string is written as nothing.
+    idle = idle + 1
+    if idle == CONNECTIONS then
       report()
+      wrk.thread:stop()
     end
-    wrk.thread:stop()
     return ""
   end
   local req
+  local step, run_id, base = run.step, run.id, run.base
   if step == 0 then
-    run_n = runs * THREADS + index
-    runs = runs + 1
-    run_id = PREFIX .. run_n
-    base = BASES[run_n % #BASES + 1]
     req = format(START_METHOD, base .. "/start?run_id=" .. run_id, body_for(run_id, LOG_BODY_BYTES, ""))
   elseif step <= LOGS then
     req = format(START_METHOD, base .. "/log?run_id=" .. run_id .. "&message=step%20" .. step, body_for(run_id, LOG_BODY_BYTES, ""))
   else
-    local needle = (NEEDLE_EVERY > 0 and run_n % NEEDLE_EVERY == 0) and NEEDLE or ""
-    local outcome = (FAIL_EVERY > 0 and run_n % FAIL_EVERY == FAIL_EVERY - 1) and "failure" or "success"
+    local needle = (NEEDLE_EVERY > 0 and run.n % NEEDLE_EVERY == 0) and NEEDLE or ""
+    local outcome = (FAIL_EVERY > 0 and run.n % FAIL_EVERY == FAIL_EVERY - 1) and "failure" or "success"
     req = format("POST", base .. "/" .. outcome .. "?run_id=" .. run_id, body_for(run_id, BODY_BYTES, needle))
   end
-  step = step + 1
-  if step == PINGS_PER_RUN then step = 0 end
+  run.step = step + 1
+  waiting[run_id] = run
   sent = sent + 1
-  sent_at = now_us()
-  if first < 0 then first = sent_at end
+  run.sent_at = now_us()
+  if first < 0 then first = run.sent_at end
   return req
+end
+
+-- Called as soon as an answer is parsed; the latency is from the write of the
+-- run's ping to here. Any status advances the run (the collector echoes the
+-- run id on its 400 and 404 too); an answer without a known run id has no
+-- latency sample and its run is abandoned (see next_run), so nothing stalls.
+function response(status, headers, body)
+  local now = now_us()
+  answered = answered + 1
+  last = now
+  local id = body and body:match('"run_id":"([^"]*)"')
+  local run = id and waiting[id]
+  if not run then return end
+  waiting[id] = nil
+  local us = now - run.sent_at
+  if us > max then max = us end
+  local key = bucket(us)
+  hist[key] = (hist[key] or 0) + 1
+  if run.step < run.planned then
+    tail = tail + 1
+    queue[tail] = run
+  end
 end
 
 -- Done phase (main state, every thread joined): wrk's error counts and CPU.
