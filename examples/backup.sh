@@ -10,6 +10,7 @@ set -eu
 
 src=${1:?usage: backup.sh <folder> <backup-dir>}
 dest=${2:?usage: backup.sh <folder> <backup-dir>}
+[ -d "$src" ] || { echo "backup.sh: $src is not a folder" >&2; exit 2; }
 mkdir -p "$dest"
 archive="$dest/backup-$(date -u +%Y%m%dT%H%M%SZ)-$$.tar.gz"
 
