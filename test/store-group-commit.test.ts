@@ -1,5 +1,6 @@
 // The SQLite store's group commit: writes queued in one turn of the event loop
-// share a transaction, each in its own savepoint; the monitor of a ping is read
+// share a transaction (a failing write makes the batch replay with a savepoint
+// per write, so it fails alone); the monitor of a ping is read
 // once per batch and analytics bucket deltas are summed per batch. These tests
 // queue everything in one tick so it all lands in a single batch.
 
@@ -50,6 +51,10 @@ describe.each([
     const bucketsOfB = await store.listPingBuckets(b.id, T0, T0 + 60 * MIN);
     expect(bucketsOfB.map((x) => [x.bucketStart, x.starts, x.logs, x.successes, x.failures])).toEqual([[T0, 1, 0, 0, 1]]);
     expect((await store.listMonitors()).map((m) => m.slug)).toEqual(['a', 'b']);
+    // The replayed batch wrote each run once: a later ping finds it as it is, not as the abandoned try left it.
+    expect(await store.getRun(a.id, 'r1')).toMatchObject({ status: 'success', pingCount: 3, version: 3 });
+    await store.recordPing(incomingPing(b, 'log', 'r1'), T0 + 5);
+    expect(await store.getRun(b.id, 'r1')).toMatchObject({ status: 'failed', pingCount: 3, version: 3 });
     await store.close();
   });
 

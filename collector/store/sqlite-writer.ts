@@ -5,7 +5,7 @@
 // inline on the caller's thread (tests, tools). Ops and outcomes are plain
 // data, so they cross a thread boundary by structured clone.
 //
-// Each op runs in its own savepoint, so one bad write fails alone. The monitor
+// One bad write fails alone (see commit: savepoints only when one fails). The monitor
 // of a ping is read once per batch, and analytics bucket deltas are summed
 // over the batch and written once per bucket just before COMMIT: per-ping work
 // that does not have to be per ping is not.
@@ -97,8 +97,22 @@ export class SqliteWriter {
     return null;
   }
 
-  /** Applies `ops` in one transaction, each in its own savepoint; one outcome per op, in order. */
+  /**
+   * Applies `ops` in one transaction; one outcome per op, in order, and an op
+   * that fails changes nothing. Optimistic: the batch first runs without
+   * savepoints, because a savepoint makes SQLite copy every page the op
+   * touches into a statement journal, which cost more than the op itself
+   * (about 25 µs a ping). Only when an op throws is the batch rolled back and
+   * replayed with a savepoint per op, so the failure stays the op's own.
+   */
   commit(ops: readonly WriteOp[]): WriteOutcome[] {
+    const outcomes = this.#transaction(ops, false);
+    return outcomes ?? (this.#transaction(ops, true) as WriteOutcome[]);
+  }
+
+  // One attempt at the batch. Without savepoints it gives up (null) at the
+  // first op that throws while the transaction can still be rolled back.
+  #transaction(ops: readonly WriteOp[], savepoints: boolean): WriteOutcome[] | null {
     const outcomes: WriteOutcome[] = [];
     const stmt = this.#stmt;
     this.#monitorCache.clear(); // another process may have changed monitors since the last batch
@@ -107,15 +121,19 @@ export class SqliteWriter {
       stmt.begin.run();
       for (const op of ops) {
         this.#writeBuckets = [];
-        stmt.savepoint.run();
+        if (savepoints) stmt.savepoint.run();
         try {
           const value = this.#apply(op);
-          stmt.release.run();
+          if (savepoints) stmt.release.run();
           this.#keepWriteBuckets();
           outcomes.push({ ok: true, value });
         } catch (error) {
           // SQLite may have rolled back the whole transaction (e.g. disk full): then the batch fails.
           if (!this.#db.inTransaction) throw error;
+          if (!savepoints) {
+            this.#abandon();
+            return null;
+          }
           stmt.rollbackTo.run();
           stmt.release.run();
           this.#monitorCache.clear();
@@ -130,15 +148,20 @@ export class SqliteWriter {
       stmt.commit.run();
       return outcomes;
     } catch (error) {
-      if (this.#db.inTransaction) stmt.rollback.run();
-      this.#monitorCache.clear();
-      this.#runs.clear();
+      this.#abandon();
       const failed: WriteOutcome = { ok: false, error: encodeWriteError(error) };
       return ops.map(() => failed);
     } finally {
       this.#writeBuckets = [];
       this.#batchBuckets.clear();
     }
+  }
+
+  // Rolls back the open transaction and forgets what it wrote into memory.
+  #abandon(): void {
+    if (this.#db.inTransaction) this.#stmt.rollback.run();
+    this.#monitorCache.clear();
+    this.#runs.clear();
   }
 
   #apply(op: WriteOp): unknown {
