@@ -67,7 +67,7 @@ export async function benchIngestion(ctx) {
       result: `${describeLoad(result, 'acknowledged pings/s')}${spread(results[sync])}; ${results[sync].stored}`,
       baseline: `${fmtInt(baseline.rps)} req/s`,
       ratio: ratio.toFixed(2),
-      target: sync === 'full' ? `≥ 10,000/s and ≥ 0.50: ${result.rps >= 10_000 && ratio >= 0.5 ? 'met' : 'missed'}` : '—',
+      target: sync === 'full' ? `≥ 10,000/s: ${result.rps >= 10_000 ? 'met' : 'missed'}; ≥ 0.50: ${ratio >= 0.5 ? 'met' : 'missed'}` : '—',
     });
   }
   return { rows };
