@@ -132,6 +132,18 @@ describe('bodies', () => {
     expect(ping?.truncated).toBe(true);
   });
 
+  test('a 40 MB body (a whole log posted as the terminal ping) still closes the run: 10 KB kept, size counted', async () => {
+    const runId = newRunId();
+    await get(`/start?run_id=${runId}`);
+    const body = Buffer.alloc(40 * 1024 * 1024, 'x');
+    const answer = await rawRequest('POST', `${base}/failure?run_id=${runId}`, { headers: { 'content-type': 'text/plain' }, body });
+    expect(answer.status).toBe(200);
+    const stored = await run(runId);
+    expect(stored.status).toBe('failed');
+    expect(stored.pings[1]).toMatchObject({ payload_size: body.length, truncated: true });
+    expect(stored.pings[1]?.payload).toHaveLength(10_240);
+  });
+
   test('invalid JSON with a JSON content type is still just a payload', async () => {
     const runId = newRunId();
     const answer = await rawRequest('POST', `${base}/failure?run_id=${runId}`, { headers: { 'content-type': 'application/json' }, body: Buffer.from('{oops') });
@@ -260,6 +272,23 @@ describe('run lifecycle over HTTP', () => {
     const stored = await run(runId);
     expect(stored.pings).toHaveLength(1);
     expect(stored).toMatchObject({ delivered_late: true, duration_ms: 900 });
+  });
+
+  test('a ping_id reused for another kind of ping is a 409, never a silent duplicate that drops the outcome', async () => {
+    const runId = newRunId();
+    await get(`/log?run_id=${runId}&ping_id=X1&message=one`);
+    const reused = await get(`/success?run_id=${runId}&ping_id=X1`);
+    expect(reused.status).toBe(409);
+    expect(reused.json).toMatchObject({ error: { code: 'ping_id_reused' }, run_id: runId });
+    // The run is untouched and the real terminal ping, under its own id, still closes it.
+    expect((await run(runId)).status).toBe('running');
+    expect((await get(`/success?run_id=${runId}&ping_id=X2`)).status).toBe(200);
+    expect((await run(runId)).status).toBe('success');
+    // Same kind, another exit code: not a replay either.
+    const other = newRunId();
+    expect((await get(`/1?run_id=${other}&ping_id=T1`)).status).toBe(200);
+    expect((await get(`/2?run_id=${other}&ping_id=T1`)).status).toBe(409);
+    expect((await get(`/1?run_id=${other}&ping_id=T1`)).json.duplicate).toBe(true);
   });
 
   test('a ping_id is scoped to its run: the same id in another run is a new ping', async () => {

@@ -9,7 +9,7 @@ import { toBoundedUtf8 } from '../../shared/utf8.ts';
 import type { AppDeps } from '../app.ts';
 import { isParseError, parsePing } from '../core/ping-request.ts';
 import { HttpError } from '../errors.ts';
-import { UnknownMonitorError } from '../store/store.ts';
+import { ConflictError, UnknownMonitorError } from '../store/store.ts';
 
 /** What the raw body parser keeps: the first bytes and the total size. */
 interface RawBody {
@@ -17,8 +17,6 @@ interface RawBody {
   size: number;
 }
 
-/** Bodies beyond this are refused (413); up to it they are counted and dropped past the stored head. */
-const MAX_PING_BODY_BYTES = 16 * 1024 * 1024;
 // Keep a few bytes past the limit so the cut can land on a character boundary.
 const HEAD_BYTES = PAYLOAD_LIMIT_BYTES + 4;
 
@@ -68,7 +66,9 @@ async function recordPing(request: FastifyRequest<PingRoute>, deps: AppDeps): Pr
     deps.clock(),
   ).catch((error: unknown) => {
     // Deleted between the check above and the commit: still the user's 404, never a 500.
-    throw error instanceof UnknownMonitorError ? unknownMonitor(monitorId, parsed.runId) : error;
+    if (error instanceof UnknownMonitorError) throw unknownMonitor(monitorId, parsed.runId);
+    if (error instanceof ConflictError) throw new HttpError(409, 'ping_id_reused', error.message, { run_id: parsed.runId });
+    throw error;
   });
   if (result.run.deadlineAt !== null) deps.watchdog?.notify(result.run.deadlineAt);
   if (!result.duplicate) deps.feed?.notify();
@@ -83,6 +83,8 @@ async function recordPing(request: FastifyRequest<PingRoute>, deps: AppDeps): Pr
 }
 
 // Streams the body, keeping only what may be stored and counting the rest.
+// No size is refused: a job that posts its whole 50 MB log as the terminal
+// ping still closes its run, with the first 10 KB stored and the size kept.
 function readHead(payload: NodeJS.ReadableStream, done: (error: Error | null, body?: RawBody) => void): void {
   const chunks: Buffer[] = [];
   let kept = 0;
@@ -95,10 +97,6 @@ function readHead(payload: NodeJS.ReadableStream, done: (error: Error | null, bo
   };
   payload.on('data', (chunk: Buffer) => {
     size += chunk.length;
-    if (size > MAX_PING_BODY_BYTES) {
-      finish(new HttpError(413, 'body_too_large', `ping bodies are limited to ${MAX_PING_BODY_BYTES} bytes`));
-      return;
-    }
     if (kept < HEAD_BYTES) {
       const piece = chunk.subarray(0, HEAD_BYTES - kept);
       chunks.push(piece);

@@ -252,6 +252,10 @@ export class SqliteWriter {
         ? undefined
         : (this.#stmt.pingByClientId.get(ping.monitorId, ping.runId, ping.pingId) as PingRow | undefined);
     if (seen) {
+      // A replay is the same ping again; the same id on another kind of ping would silently drop it.
+      if (seen.kind !== ping.kind || seen.exit_code !== ping.exitCode) {
+        throw new ConflictError(`ping_id "${ping.pingId}" was already used in run "${ping.runId}" for a ${seen.kind} ping; give each ping its own id`);
+      }
       const run = this.#loadRun(ping.monitorId, seen.run_id);
       if (!run) throw new Error(`ping ${ping.pingId} has no run`);
       return { run: run.run, ping: toPing(seen), duplicate: true };
