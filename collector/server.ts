@@ -4,8 +4,9 @@
 // > defaults) from the CLI's `collector` command.
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirs } from '../shared/make-dirs.ts';
 import { buildApp } from './app.ts';
 import { locateDashboardDir, locateWriterThread } from './dashboard-assets.ts';
 import { LiveFeed } from './live-feed.ts';
@@ -26,6 +27,16 @@ export interface CollectorConfig {
 }
 
 export const DEFAULT_PORT = 8417;
+
+/** The data dir could not be created; `code` is the system's (ENOTDIR: a file is in the way). */
+export class DataDirError extends Error {
+  readonly code: string | undefined;
+  constructor(dataDir: string, cause: NodeJS.ErrnoException) {
+    super(`cannot create the data dir ${dataDir}: ${cause.message}`);
+    this.name = 'DataDirError';
+    this.code = cause.code;
+  }
+}
 export const DATABASE_FILE = 'drumbeats.sqlite';
 export const API_KEY_FILE = 'api-key';
 
@@ -36,7 +47,11 @@ export interface RunningCollector {
 
 /** Starts the collector and resolves once it listens. */
 export async function startCollector(config: CollectorConfig, out: (line: string) => void): Promise<RunningCollector> {
-  mkdirSync(config.dataDir, { recursive: true });
+  try {
+    makeDirs(config.dataDir, 0o700);
+  } catch (error) {
+    throw new DataDirError(config.dataDir, error as NodeJS.ErrnoException);
+  }
   // Writes run in the built writer thread; from source without a build, inline.
   const store = openSqliteStore(join(config.dataDir, DATABASE_FILE), {
     synchronous: config.synchronous,

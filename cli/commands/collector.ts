@@ -3,7 +3,7 @@
 
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_PORT, startCollector, type CollectorConfig } from '../../collector/server.ts';
+import { DataDirError, DEFAULT_PORT, startCollector, type CollectorConfig } from '../../collector/server.ts';
 import { CliError, EXIT } from '../errors.ts';
 
 export interface CollectorFlags {
@@ -29,6 +29,7 @@ export async function collectorCommand(flags: CollectorFlags, env: NodeJS.Proces
     if (code === 'EEXIST' || code === 'ENOTDIR') {
       throw new CliError(`data dir ${config.dataDir} is not a directory: pass another with --data-dir`, EXIT.usage);
     }
+    if (error instanceof DataDirError) throw new CliError(`${error.message}: pass another with --data-dir`, EXIT.usage);
     throw error;
   }
   await new Promise<void>((resolve) => {

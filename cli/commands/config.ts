@@ -4,6 +4,7 @@
 
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
+import { makeDirs } from '../../shared/make-dirs.ts';
 import type { MonitorJson } from '../../shared/protocol.ts';
 import { callApi } from '../api-client.ts';
 import { CONFIG_FILE_NAME, configDir, configFilePath, readConfigFile } from '../config-file.ts';
@@ -15,6 +16,7 @@ type Store = { get(key: string): unknown; set(key: string, value: unknown): void
 async function openConf(env: NodeJS.ProcessEnv): Promise<Store> {
   const { default: Conf } = await import('conf');
   try {
+    makeDirs(configDir(env), 0o700); // before conf: its own recursive mkdir can spin forever (shared/make-dirs.ts)
     return new Conf<Record<string, string>>({
       cwd: configDir(env),
       configName: CONFIG_FILE_NAME,

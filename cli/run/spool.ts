@@ -3,9 +3,10 @@
 // ping and any number of wrappers can write at once. Delivery takes a per-run
 // lock file so two flushers never interleave the pings of one run.
 
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { makeDirs } from '../../shared/make-dirs.ts';
 import { decodePingRecord, encodePingRecord, parseSpoolFileName, planSpoolDelivery, spoolFileName, type PingRecord } from '../core/ping-record.ts';
 import { deliverPing, resolveMonitor, type DeliveryContext, type DeliveryResult, type MonitorResolution } from './deliver.ts';
 
@@ -16,7 +17,7 @@ const STALE_LOCK_MS = 10 * 60 * 1000;
 export function writeSpool(dir: string, records: readonly PingRecord[]): { written: number; error: string | null } {
   let written = 0;
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirs(dir, 0o700);
     for (const record of records) {
       const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
       const fd = openSync(tmp, 'wx', 0o600);
@@ -32,7 +33,8 @@ export function writeSpool(dir: string, records: readonly PingRecord[]): { writt
     return { written, error: null };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    return { written, error: `${e.code ?? 'error'}: ${e.message}` };
+    // Node's messages already begin with the code ("ENOENT: no such file…").
+    return { written, error: e.code && !e.message.startsWith(e.code) ? `${e.code}: ${e.message}` : e.message };
   }
 }
 

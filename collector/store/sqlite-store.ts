@@ -11,9 +11,10 @@
 
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { once } from 'node:events';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { makeDirs } from '../../shared/make-dirs.ts';
 import type { EventType, RunStatus } from '../../shared/protocol.ts';
 import type { RunOutcome } from '../core/run-stats.ts';
 import { needsDetail, type RecentRun, type RunDetail } from '../core/monitor-overview.ts';
@@ -79,7 +80,7 @@ const MONITOR_CACHE_MS = 1000;
 
 /** Opens (creating if needed) the SQLite store at `file`. */
 export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): SqliteStore {
-  mkdirSync(dirname(file), { recursive: true });
+  makeDirs(dirname(file));
   // Payloads can hold secrets: the database is the owner's alone. SQLite gives
   // its -wal and -shm files the database file's permissions.
   closeSync(openSync(file, 'a', 0o600));
