@@ -4,6 +4,7 @@
 
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { readConfigFile } from './config-file.ts';
+import { parseThresholdSeconds } from './core/monitor-input.ts';
 import { DEFAULT_COLLECTOR_URL, resolveSettings, type Settings } from './core/settings.ts';
 import { CliError, EXIT } from './errors.ts';
 
@@ -187,8 +188,8 @@ DRUMBEATS_DEBUG=1 prints stack traces; NO_COLOR=1 / FORCE_COLOR=1 turn colour of
     .command('create <name>')
     .description('create a monitor and print its ping URL')
     .option('--slug <slug>', 'short name for the CLI (default: derived from the name)')
-    .option('--min-duration <seconds>', 'raise DURATION_LOW when a success comes sooner', parseSeconds)
-    .option('--max-duration <seconds>', 'raise DURATION_HIGH and arm the watchdog', parseSeconds)
+    .option('--min-duration <seconds>', 'raise DURATION_LOW when a success comes sooner', parseSeconds('--min-duration'))
+    .option('--max-duration <seconds>', 'raise DURATION_HIGH and arm the watchdog', parseSeconds('--max-duration'))
     .option('--json', 'print the monitor as one JSON object')
     .addHelpText('after', example('drumbeats monitors create "Stripe webhooks" --min-duration 0.5 --max-duration 30'))
     .action(async (name: string, opts: { slug?: string; minDuration?: number; maxDuration?: number; json?: boolean }, command: Command) => {
@@ -200,8 +201,8 @@ DRUMBEATS_DEBUG=1 prints stack traces; NO_COLOR=1 / FORCE_COLOR=1 turn colour of
     .description('rename a monitor or change its thresholds ("none" removes one)')
     .option('--name <name>', 'new display name')
     .option('--slug <slug>', 'new slug')
-    .option('--min-duration <seconds|none>', 'raise DURATION_LOW when a success comes sooner', parseSecondsOrNone)
-    .option('--max-duration <seconds|none>', 'raise DURATION_HIGH and arm the watchdog', parseSecondsOrNone)
+    .option('--min-duration <seconds|none>', 'raise DURATION_LOW when a success comes sooner', parseSecondsOrNone('--min-duration'))
+    .option('--max-duration <seconds|none>', 'raise DURATION_HIGH and arm the watchdog', parseSecondsOrNone('--max-duration'))
     .option('--json', 'print the updated monitor as one JSON object')
     .addHelpText('after', example('drumbeats monitors update nightly-backup --max-duration 7200 --min-duration none'))
     .action(
@@ -399,17 +400,17 @@ function reportError(error: unknown, env: NodeJS.ProcessEnv): number {
   return EXIT.failure;
 }
 
-function parseSeconds(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
-    throw new CliError(`"${value}" is not a number of seconds (decimals allowed, e.g. 0.5 or 3600)`, EXIT.usage);
-  }
-  return n;
+function parseSeconds(flag: string): (value: string) => number {
+  return (value) => {
+    const parsed = parseThresholdSeconds(flag, value);
+    if ('error' in parsed) throw new CliError(parsed.error, EXIT.usage);
+    return parsed.seconds;
+  };
 }
 
 // 'none', not null: commander stores a parser's null as '' (its "missing value").
-function parseSecondsOrNone(value: string): number | 'none' {
-  return value.trim().toLowerCase() === 'none' ? 'none' : parseSeconds(value);
+function parseSecondsOrNone(flag: string): (value: string) => number | 'none' {
+  return (value) => (value.trim().toLowerCase() === 'none' ? 'none' : parseSeconds(flag)(value));
 }
 
 const noneToNull = (value: number | 'none' | undefined): number | null | undefined => (value === 'none' ? null : value);

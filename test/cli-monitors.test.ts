@@ -121,11 +121,18 @@ describe('monitors update and rm', () => {
   });
 
   test.each([
-    [['update', 'checked', '--max-duration', '1e9'], '--max-duration must be at most 31 days (2678400 seconds)'],
+    [['update', 'checked', '--max-duration', '2678400.5'], '--max-duration must be at most 31 days (2678400 seconds)'],
     [['update', 'checked', '--max-duration', '0'], '--max-duration must be greater than 0 (leave it out, or "none" on update, for no maximum)'],
     [['update', 'checked', '--max-duration', '5'], "the monitor's min duration (10 s) must not exceed --max-duration (5 s)"],
     [['update', 'checked', '--name', ' '], 'the name must not be empty'],
     [['create', 'Other', '--min-duration', '9', '--max-duration', '3'], '--min-duration (9 s) must not exceed --max-duration (3 s)'],
+    [['create', 'Other', '--max-duration', '0.0001'], "--max-duration 0.0001 is under a millisecond, the collector's unit: use at least 0.001 (or leave it out for no maximum)"],
+    [['update', 'checked', '--min-duration', '0.0002'], "--min-duration 0.0002 is under a millisecond, the collector's unit: use 0 or at least 0.001"],
+    [['create', 'Other', '--max-duration', '0x10'], '--max-duration "0x10" is not a number of seconds: use plain decimals, e.g. 90 or 1.5'],
+    [['create', 'Other', '--min-duration', '1e3'], '--min-duration "1e3" is not a number of seconds: use plain decimals, e.g. 90 or 1.5'],
+    [['update', 'checked', '--max-duration', '-5'], '--max-duration "-5" is not a number of seconds: use plain decimals, e.g. 90 or 1.5'],
+    [['create', 'Other', '--slug', 'Bad Slug!'], '--slug "Bad Slug!" must be 1-64 lowercase letters, digits and inner dashes, e.g. nightly-backup'],
+    [['update', 'checked', '--slug', 'trailing-'], '--slug "trailing-" must be 1-64 lowercase letters, digits and inner dashes, e.g. nightly-backup'],
   ])('monitors %j: one clear line, exit 2, nothing changed', async (args, message) => {
     const monitor = (await collector.api<{ monitors: MonitorJson[] }>('GET', '/v1/monitors')).monitors.find((m) => m.slug === 'checked') ??
       (await collector.createMonitor({ name: 'Checked', slug: 'checked', min_duration_seconds: 10, max_duration_seconds: 60 }));

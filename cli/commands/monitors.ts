@@ -17,7 +17,7 @@ export async function monitorsCreate(
   name: string,
   opts: { slug?: string; minDuration?: number; maxDuration?: number; json?: boolean },
 ): Promise<void> {
-  const problem = checkMonitorInput({ name, minDuration: opts.minDuration, maxDuration: opts.maxDuration });
+  const problem = checkMonitorInput({ name, slug: opts.slug, minDuration: opts.minDuration, maxDuration: opts.maxDuration });
   if (problem !== null) throw new CliError(problem, EXIT.usage);
   const body: MonitorCreateBody = {
     name,
@@ -128,7 +128,7 @@ export async function monitorsUpdate(
   if (Object.keys(body).length === 0) {
     throw new CliError('nothing to change: pass --name, --slug, --min-duration or --max-duration', EXIT.usage);
   }
-  const input = { name: opts.name, minDuration: opts.minDuration, maxDuration: opts.maxDuration };
+  const input = { name: opts.name, slug: opts.slug, minDuration: opts.minDuration, maxDuration: opts.maxDuration };
   let problem = checkMonitorInput(input);
   // One threshold alone is compared with the other one as stored.
   const alone = (given: number | null | undefined, other: number | null | undefined) => given != null && other === undefined;

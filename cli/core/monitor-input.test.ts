@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { checkMonitorInput, type MonitorInput, type StoredThresholds } from './monitor-input.ts';
+import { checkMonitorInput, parseThresholdSeconds, type MonitorInput, type StoredThresholds } from './monitor-input.ts';
 
 const none: StoredThresholds = { minDuration: null, maxDuration: null };
 
@@ -20,6 +20,35 @@ test.each<[string, MonitorInput, StoredThresholds, string | null]>([
   ['a tab in the name', { name: 'a\tb' }, none, 'the name must not contain control characters (tabs, newlines)'],
   ['a newline in the name', { name: 'a\nb' }, none, 'the name must not contain control characters (tabs, newlines)'],
   ['unicode and punctuation are fine', { name: 'Café — nightly (v2) 🚀' }, none, null],
+  ['max that rounds to 0 ms', { maxDuration: 0.0001 }, none, "--max-duration 0.0001 is under a millisecond, the collector's unit: use at least 0.001 (or leave it out for no maximum)"],
+  ['max just under half a millisecond', { maxDuration: 0.0004999 }, none, "--max-duration 0.0004999 is under a millisecond, the collector's unit: use at least 0.001 (or leave it out for no maximum)"],
+  ['max that rounds up to 1 ms', { maxDuration: 0.0005 }, none, null],
+  ['min that rounds to 0 ms', { minDuration: 0.0004 }, none, "--min-duration 0.0004 is under a millisecond, the collector's unit: use 0 or at least 0.001"],
+  ['min 0 is a threshold like any other', { minDuration: 0, maxDuration: 1 }, none, null],
+  ['min and max equal once rounded to ms, as the collector compares them', { minDuration: 1.0004, maxDuration: 1.0001 }, none, null],
+  ['min above max by a millisecond', { minDuration: 1.002, maxDuration: 1.001 }, none, '--min-duration (1.002 s) must not exceed --max-duration (1.001 s)'],
+  ['a good slug', { slug: 'nightly-backup-2' }, none, null],
+  ['a slug with spaces and punctuation', { slug: 'Bad Slug!' }, none, '--slug "Bad Slug!" must be 1-64 lowercase letters, digits and inner dashes, e.g. nightly-backup'],
+  ['a slug ending in a dash', { slug: 'backup-' }, none, '--slug "backup-" must be 1-64 lowercase letters, digits and inner dashes, e.g. nightly-backup'],
+  ['a slug of 65 characters', { slug: 'a'.repeat(65) }, none, `--slug "${'a'.repeat(64)}…" must be 1-64 lowercase letters, digits and inner dashes, e.g. nightly-backup`],
+  ['an empty slug', { slug: '' }, none, '--slug "" must be 1-64 lowercase letters, digits and inner dashes, e.g. nightly-backup'],
 ])('%s', (_name, input, stored, expected) => {
   expect(checkMonitorInput(input, stored)).toBe(expected);
+});
+
+test.each<[string, { seconds: number } | { error: string }]>([
+  ['90', { seconds: 90 }],
+  ['1.5', { seconds: 1.5 }],
+  ['.5', { seconds: 0.5 }],
+  [' 30 ', { seconds: 30 }],
+  ['0', { seconds: 0 }],
+  ['0x10', { error: '--max-duration "0x10" is not a number of seconds: use plain decimals, e.g. 90 or 1.5' }],
+  ['1e3', { error: '--max-duration "1e3" is not a number of seconds: use plain decimals, e.g. 90 or 1.5' }],
+  ['-5', { error: '--max-duration "-5" is not a number of seconds: use plain decimals, e.g. 90 or 1.5' }],
+  ['Infinity', { error: '--max-duration "Infinity" is not a number of seconds: use plain decimals, e.g. 90 or 1.5' }],
+  ['5s', { error: '--max-duration "5s" is not a number of seconds: use plain decimals, e.g. 90 or 1.5' }],
+  ['1.', { error: '--max-duration "1." is not a number of seconds: use plain decimals, e.g. 90 or 1.5' }],
+  ['', { error: '--max-duration "" is not a number of seconds: use plain decimals, e.g. 90 or 1.5' }],
+])('--max-duration %j', (text, expected) => {
+  expect(parseThresholdSeconds('--max-duration', text)).toEqual(expected);
 });
