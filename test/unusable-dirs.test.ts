@@ -18,7 +18,7 @@ describe.skipIf(process.platform !== 'linux')('a directory that cannot be made',
   test('collector --data-dir: one line naming the dir, exit 2', async () => {
     const result = await runCli(['collector', '--port', '0', '--data-dir', UNMAKEABLE], { timeout: 10_000 });
     expect(result.exitCode).toBe(2);
-    expect(result.stderr.trim()).toMatch(/^drumbeats: cannot create the data dir \/proc\/drumbeats-test-nope\/dir: ENOENT: .*: pass another with --data-dir$/);
+    expect(String(result.stderr).trim()).toMatch(/^drumbeats: cannot create the data dir \/proc\/drumbeats-test-nope\/dir: ENOENT: .*: pass another with --data-dir$/);
   });
 
   test('run with a dead collector and such a spool: the job keeps its code, the loss is said once', async () => {
@@ -28,8 +28,8 @@ describe.skipIf(process.platform !== 'linux')('a directory that cannot be made',
     });
     expect(result.stdout).toBe('job\n');
     expect(result.exitCode).toBe(3);
-    expect(result.stderr).toMatch(/nor save to \/proc\/drumbeats-test-nope\/dir \(ENOENT: no such file or directory/);
-    expect(result.stderr).not.toMatch(/ENOENT: ENOENT/);
+    expect(String(result.stderr)).toMatch(/nor save to \/proc\/drumbeats-test-nope\/dir \(ENOENT: no such file or directory/);
+    expect(String(result.stderr)).not.toMatch(/ENOENT: ENOENT/);
   });
 
   test('ping start still prints the run id', async () => {
@@ -40,7 +40,7 @@ describe.skipIf(process.platform !== 'linux')('a directory that cannot be made',
   test('config set under such a config home: one line, non-zero exit', async () => {
     const result = await runCli(['config', 'set', 'url', 'http://x:1'], { env: { XDG_CONFIG_HOME: '/proc/drumbeats-test-nope' }, timeout: 10_000 });
     expect(result.exitCode).not.toBe(0);
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(String(result.stderr).trim().split('\n')).toHaveLength(1);
   });
 });
 

@@ -4,6 +4,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DataDirError, DEFAULT_PORT, startCollector, type CollectorConfig } from '../../collector/server.ts';
+import { fetchBlockedPortReason, isFetchBlockedPort } from '../../shared/bad-ports.ts';
 import { CliError, EXIT } from '../errors.ts';
 
 export interface CollectorFlags {
@@ -48,15 +49,34 @@ export function resolveCollectorConfig(flags: CollectorFlags, env: NodeJS.Proces
   const portText = flags.port ?? env.DRUMBEATS_PORT ?? String(DEFAULT_PORT);
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) throw new CliError(`port "${portText}" must be a number from 0 to 65535`, EXIT.usage);
+  if (isFetchBlockedPort(port)) {
+    throw new CliError(`${fetchBlockedPortReason(port)}: the dashboard and the CLI could not reach it; pick another with --port`, EXIT.usage);
+  }
+  const publicUrl = flags.publicUrl ?? env.DRUMBEATS_PUBLIC_URL ?? null;
   const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
   return Object.freeze({
     host: flags.host ?? env.DRUMBEATS_HOST ?? '127.0.0.1',
     port,
     dataDir: flags.dataDir ?? env.DRUMBEATS_DATA_DIR ?? join(dataHome, 'drumbeats'),
     apiKey: env.DRUMBEATS_API_KEY || null,
-    publicUrl: flags.publicUrl ?? env.DRUMBEATS_PUBLIC_URL ?? null,
+    publicUrl: publicUrl === null || publicUrl === '' ? null : checkPublicUrl(publicUrl),
     dashboardPassword: flags.dashboardPassword || env.DRUMBEATS_DASHBOARD_PASSWORD || null,
     synchronous: flags.sync,
     logLevel: env.DRUMBEATS_LOG_LEVEL ?? 'warn',
   });
+}
+
+// The address people and jobs use to reach this collector (behind a proxy, say): it prefixes every
+// ping URL the collector prints, so it must be an absolute http(s) URL; kept without a trailing slash.
+function checkPublicUrl(text: string): string {
+  let url: URL | null = null;
+  try {
+    url = new URL(text);
+  } catch {
+    // not a URL: said below
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
+    throw new CliError(`--public-url "${text}" must be an http:// or https:// URL such as https://drumbeats.example.com`, EXIT.usage);
+  }
+  return text.replace(/\/+$/, '');
 }

@@ -13,7 +13,13 @@ test.each([
     undefined,
     'ECONNREFUSED',
   ],
-  ['a cause without code', fetchFailed(new Error('bad port')), undefined, 'bad port'],
+  ['a cause without code', fetchFailed(new Error('socket hang up')), undefined, 'socket hang up'],
+  [
+    'a blocked port',
+    fetchFailed(new Error('bad port')),
+    undefined,
+    'a port fetch() refuses to connect to, a "bad port" of the Fetch standard: serve the collector on another port',
+  ],
   ['no cause at all', fetchFailed(), undefined, 'fetch failed'],
   ['timeout', timeout(), 5000, 'no answer within 5 s'],
 ])('%s', (_name, error, timeoutMs, expected) => {

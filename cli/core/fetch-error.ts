@@ -14,6 +14,8 @@ export function describeFetchError(error: unknown, timeoutMs?: number): string {
     const codes = [...new Set(cause.errors.map((c: { code?: unknown }) => c?.code).filter((c): c is string => typeof c === 'string'))];
     if (codes.length > 0) return codes.join(', ');
   }
+  // undici refuses the Fetch standard's blocked ports before connecting (the collector refuses to listen on them).
+  if (cause?.message === 'bad port') return 'a port fetch() refuses to connect to, a "bad port" of the Fetch standard: serve the collector on another port';
   if (typeof cause?.message === 'string' && cause.message !== '') return cause.message;
   return e?.message ?? String(error);
 }
