@@ -56,7 +56,7 @@ export async function pingCommand(args: string[], env: NodeJS.ProcessEnv): Promi
   const warner = createWarner(process.stderr, options.quiet);
   const runId = options.runId ?? randomUUID();
   const resolved = resolveClientConfig({ url: options.url, apiKey: options.apiKey, monitor: options.monitor }, env, env.HOME ?? homedir(),
-    readConfigFileOrWarn(env, (m) => warner.warn(m)));
+    readConfigFileOrWarn(env, (m) => warner.warnSettings(m)));
   try {
     if ('error' in resolved) warner.warn(`${resolved.error}; ping not sent`);
     else if (resolved.config.monitor === null) warner.warn('no monitor given (--monitor or DRUMBEATS_MONITOR); ping not sent');

@@ -66,7 +66,7 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv): Promis
   }
   const warner = createWarner(process.stderr, options.quiet);
   const resolved = resolveClientConfig({ url: options.url, apiKey: options.apiKey, monitor: options.monitor }, env, env.HOME ?? homedir(),
-    readConfigFileOrWarn(env, (m) => warner.warn(m)));
+    readConfigFileOrWarn(env, (m) => warner.warnSettings(m)));
   let config = null;
   if ('error' in resolved) warner.warn(`${resolved.error}; the job runs unmonitored`);
   else if (resolved.config.monitor === null) warner.warn('no monitor given (--monitor or DRUMBEATS_MONITOR); the job runs unmonitored');
