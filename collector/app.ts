@@ -91,6 +91,8 @@ export async function buildApp(appDeps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
     if (error instanceof HttpError) {
+      // A wait the body names is also said the way HTTP clients read it.
+      if (typeof error.extra.retry_after_seconds === 'number') void reply.header('retry-after', String(error.extra.retry_after_seconds));
       return reply.status(error.statusCode).send({ ...errorBody(error.code, error.message), ...error.extra });
     }
     if (error.validation) {

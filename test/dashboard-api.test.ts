@@ -90,6 +90,28 @@ describe('session login, cookies and CSRF', () => {
     expect((await patch({ cookie, 'x-drumbeats-csrf': '1', authorization: 'Bearer wrong' })).status).toBe(401);
   });
 
+  test('too many failed logins: 429 with the wait in the body and in Retry-After', async () => {
+    // A collector of its own: the lockout is per address, and every test here comes from 127.0.0.1.
+    const own = await startTestCollector();
+    try {
+      const attempt = () =>
+        fetch(`${own.url}/v1/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-drumbeats-csrf': '1' },
+          body: JSON.stringify({ secret: 'wrong' }),
+        });
+      let last = await attempt();
+      for (let i = 0; i < 20 && last.status !== 429; i++) last = await attempt();
+      expect(last.status).toBe(429);
+      const body = (await last.json()) as { error: { code: string }; retry_after_seconds: number };
+      expect(body.error.code).toBe('too_many_attempts');
+      expect(body.retry_after_seconds).toBeGreaterThan(0);
+      expect(last.headers.get('retry-after')).toBe(String(body.retry_after_seconds));
+    } finally {
+      await own.stop();
+    }
+  });
+
   test('logout ends the session and clears the cookie', async () => {
     const id = await login(collector.apiKey);
     const cookie = `drumbeats_session=${id}`;
