@@ -252,7 +252,9 @@ describe('serving the app', () => {
       'public, max-age=31536000, immutable',
     ]);
     expect((await fetch(`${collector.url}/assets/app-NOPE.js`)).status).toBe(404);
-    expect((await fetch(`${collector.url}/assets/..%2Fpackage.json`)).status).toBe(404);
+    const traversal = await fetch(`${collector.url}/assets/..%2Fpackage.json`);
+    expect(traversal.status).toBe(404);
+    expect(((await traversal.json()) as { error: { code: string } }).error.code).toBe('not_found');
   });
 
   test('without a built dashboard, / says how to build it', async () => {

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../app.ts';
+import { HttpError } from '../errors.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -67,7 +68,7 @@ export async function registerDashboardRoutes(app: FastifyInstance, { deps }: { 
 
   app.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
     const asset = assets.get(request.params.name);
-    if (!asset) return reply.status(404).type('text/plain; charset=utf-8').send('not found\n');
+    if (!asset) throw new HttpError(404, 'not_found', `no dashboard asset named "${request.params.name.slice(0, 100)}"`);
     // Asset names carry a content hash: a new build means new names.
     return reply.header('cache-control', 'public, max-age=31536000, immutable').type(asset.type).send(asset.body);
   });
