@@ -176,12 +176,44 @@ describe('runs ls paging and lookup', () => {
     const lookup = await runCli(['runs', 'ls', '--run-id', 'page-3', '--json'], { env });
     expect((JSON.parse(String(lookup.stdout)) as RunJson[]).map((r) => [r.run_id, r.monitor_id])).toEqual([['page-3', monitor.id]]);
 
-    const future = await runCli(['runs', 'ls', '--monitor', monitor.slug, '--since', '2999-01-01', '--json'], { env });
-    expect(JSON.parse(String(future.stdout))).toEqual([]);
+    const future = await runCli(['runs', 'ls', '--monitor', monitor.slug, '--before', '2999-01-01', '--json'], { env });
+    expect(JSON.parse(String(future.stdout))).toHaveLength(7);
     const recent = await runCli(['runs', 'ls', '--monitor', monitor.slug, '--since', '1h', '--json'], { env });
     expect(JSON.parse(String(recent.stdout))).toHaveLength(7);
     const old = await runCli(['runs', 'ls', '--monitor', monitor.slug, '--before', '1h', '--json'], { env });
     expect(JSON.parse(String(old.stdout))).toEqual([]);
+  });
+
+  test.each([
+    [['--since', '2026-12-04', '--before', '2026-12-03'], '--since "2026-12-04" is not before --before "2026-12-03": no run can match (swap them?)'],
+    [['--since', '2h', '--before', '2h'], '--since "2h" is not before --before "2h": no run can match (swap them?)'],
+    [['--since', '0d'], '--since "0d" is not in the past: no run can have started since then (e.g. --since 1d)'],
+    [['--since', '2999-01-01', '--json'], '--since "2999-01-01" is not in the past: no run can have started since then (e.g. --since 1d)'],
+  ])('runs ls %j: a range no run can be in is one line, exit 2', async (args, message) => {
+    const result = await runCli(['runs', 'ls', ...args], { env });
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`drumbeats: ${message}\n`);
+  });
+
+  test('nothing found: "No runs yet." only when nothing filters the list', async () => {
+    const monitor = await collector.createMonitor({ name: 'Filtered' });
+    await ping(monitor, '/start?run_id=f-1');
+    await ping(monitor, '/success?run_id=f-1');
+    const only = ['--monitor', monitor.slug];
+    for (const filters of [[...only, '--status', 'failed'], [...only, '--before', '1h'], ['--since', '2000-01-01', '--before', '2000-01-02']]) {
+      const result = await runCli(['runs', 'ls', ...filters], { env });
+      expect(result.exitCode, filters.join(' ')).toBe(0);
+      expect(result.stdout, filters.join(' ')).toBe('No runs match these filters.\n');
+    }
+    const empty = await startTestCollector();
+    try {
+      const result = await runCli(['runs', 'ls'], { env: { ...env, DRUMBEATS_URL: empty.url, DRUMBEATS_API_KEY: empty.apiKey } });
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toBe('No runs yet.\n');
+    } finally {
+      await empty.stop();
+    }
   });
 
   test('an unreadable time or cursor is a usage error', async () => {

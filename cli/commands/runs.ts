@@ -4,7 +4,7 @@ import type { MonitorJson, RunDetailJson, RunListJson } from '../../shared/proto
 import { callApi, type ClientConfig } from '../api-client.ts';
 import { formatDuration } from '../core/format.ts';
 import { describeRunStatus, outputTail, timelinePingCount, timelineRows } from '../core/run-view.ts';
-import { formatWhen, parseTimeInput } from '../core/time-input.ts';
+import { checkTimeRange, formatWhen, parseTimeInput } from '../core/time-input.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { openTerminal } from '../terminal.ts';
 
@@ -29,11 +29,14 @@ export async function runsList(client: ClientConfig, opts: RunsListOptions, env:
   if (opts.monitor !== undefined) query.set('monitor', opts.monitor);
   if (opts.status !== undefined) query.set('status', opts.status);
   if (opts.runId !== undefined) query.set('run_id', opts.runId);
-  if (opts.since !== undefined) query.set('since', toIso('--since', opts.since, now, offset));
-  if (opts.before !== undefined) {
-    if (CURSOR.test(opts.before)) query.set('cursor', opts.before);
-    else query.set('before', toIso('--before', opts.before, now, offset));
-  }
+  const since = opts.since === undefined ? null : { text: opts.since, ms: parseTime('--since', opts.since, now, offset) };
+  // A cursor is where the previous page ended: paging never makes the range empty.
+  const before = opts.before === undefined || CURSOR.test(opts.before) ? null : { text: opts.before, ms: parseTime('--before', opts.before, now, offset) };
+  const problem = checkTimeRange(since, before, now);
+  if (problem !== null) throw new CliError(problem, EXIT.usage);
+  if (since !== null) query.set('since', new Date(since.ms).toISOString());
+  if (before !== null) query.set('before', new Date(before.ms).toISOString());
+  else if (opts.before !== undefined) query.set('cursor', opts.before);
   const term = await openTerminal(env);
   const [page, { monitors }] = await term.wait(
     'Loading runs',
@@ -50,7 +53,8 @@ export async function runsList(client: ClientConfig, opts: RunsListOptions, env:
     return;
   }
   if (page.runs.length === 0) {
-    term.out(opts.runId !== undefined ? `No run "${opts.runId}".\n` : 'No runs yet.\n');
+    const filtered = [opts.monitor, opts.status, opts.since, opts.before].some((filter) => filter !== undefined);
+    term.out(opts.runId !== undefined ? `No run "${opts.runId}".\n` : filtered ? 'No runs match these filters.\n' : 'No runs yet.\n');
     return;
   }
   const slugs = new Map(monitors.map((m) => [m.id, m.slug]));
@@ -128,12 +132,12 @@ export async function runsShow(
   }
 }
 
-function toIso(flag: string, text: string, now: number, offset: number): string {
+function parseTime(flag: string, text: string, now: number, offset: number): number {
   const ms = parseTimeInput(text, now, offset);
   if (ms === null) {
     throw new CliError(`${flag} "${text}" is not a time: use e.g. 2h, 7d, yesterday, 2026-12-01 or 2026-12-01T08:00:00Z`, EXIT.usage);
   }
-  return new Date(ms).toISOString();
+  return ms;
 }
 
 function nextPageCommand(opts: RunsListOptions, cursor: string): string {

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { formatDuration } from './format.ts';
-import { formatOffset, formatWhen, parseTimeInput } from './time-input.ts';
+import { checkTimeRange, formatOffset, formatWhen, parseTimeInput, type TypedTime } from './time-input.ts';
 
 const NOW = Date.parse('2026-12-03T17:05:09Z');
 const CET = 60; // UTC+1
@@ -41,4 +41,23 @@ test.each([
   [-850, '-850 ms'],
 ])('formatOffset(%i)', (ms, expected) => {
   expect(formatOffset(ms, formatDuration)).toBe(expected);
+});
+
+const at = (text: string, iso: string): TypedTime => ({ text, ms: Date.parse(iso) });
+
+test.each<[string, TypedTime | null, TypedTime | null, string | null]>([
+  ['no since', null, at('2026-12-01', '2026-12-01T00:00:00Z'), null],
+  ['since in the past, no before', at('7d', '2026-11-26T17:05:09Z'), null, null],
+  ['since before before', at('2026-12-01', '2026-12-01T00:00:00Z'), at('2026-12-02', '2026-12-02T00:00:00Z'), null],
+  ['before in the future is fine', at('1h', '2026-12-03T16:05:09Z'), at('2026-12-05', '2026-12-05T00:00:00Z'), null],
+  ['inverted', at('2026-12-04', '2026-12-04T00:00:00Z'), at('2026-12-03', '2026-12-03T00:00:00Z'),
+    '--since "2026-12-04" is not before --before "2026-12-03": no run can match (swap them?)'],
+  ['empty: since equals before', at('today', '2026-12-03T00:00:00Z'), at('2026-12-03', '2026-12-03T00:00:00Z'),
+    '--since "today" is not before --before "2026-12-03": no run can match (swap them?)'],
+  ['since 0d is now', at('0d', '2026-12-03T17:05:09Z'), null, '--since "0d" is not in the past: no run can have started since then (e.g. --since 1d)'],
+  ['since in the future', at('2026-12-10', '2026-12-10T00:00:00Z'), null,
+    '--since "2026-12-10" is not in the past: no run can have started since then (e.g. --since 1d)'],
+  ['a millisecond ago', at('x', '2026-12-03T17:05:08.999Z'), null, null],
+])('checkTimeRange: %s', (_name, since, before, expected) => {
+  expect(checkTimeRange(since, before, NOW)).toBe(expected);
 });

@@ -38,6 +38,26 @@ export function parseTimeInput(text: string, nowMs: number, offsetMinutes: numbe
   return null;
 }
 
+/** A time typed after a flag, as typed and as parsed. */
+export interface TypedTime {
+  text: string;
+  ms: number;
+}
+
+/**
+ * Why a `--since` / `--before` window can hold no run at all, or null: since
+ * not before before (an inverted or empty range), or since not in the past
+ * (`--since 0d`, `--since now`). Such a query would only print "no runs".
+ */
+export function checkTimeRange(since: TypedTime | null, before: TypedTime | null, nowMs: number): string | null {
+  if (since === null) return null;
+  if (before !== null && since.ms >= before.ms) {
+    return `--since "${since.text}" is not before --before "${before.text}": no run can match (swap them?)`;
+  }
+  if (since.ms >= nowMs) return `--since "${since.text}" is not in the past: no run can have started since then (e.g. --since 1d)`;
+  return null;
+}
+
 /** "2026-12-03 17:05:09 (3m ago)" in local time. */
 export function formatWhen(ms: number, nowMs: number, offsetMinutes: number): string {
   return `${formatLocalTime(ms, offsetMinutes)} (${formatRelative(ms, nowMs)})`;
