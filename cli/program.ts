@@ -384,9 +384,10 @@ DRUMBEATS_DEBUG=1 prints stack traces; NO_COLOR=1 / FORCE_COLOR=1 turn colour of
 
 function reportError(error: unknown, env: NodeJS.ProcessEnv): number {
   if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
-      return EXIT.ok;
-    }
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+    // `drumbeats runs` without a subcommand: commander printed the help on stderr
+    // and says so with a non-zero code; asked for (`drumbeats help`), it is 0.
+    if (error.code === 'commander.help') return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     process.stderr.write(`drumbeats: ${error.message.replace(/^error: /, '')} (see --help)\n`);
     return EXIT.usage;
   }

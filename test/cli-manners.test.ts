@@ -101,6 +101,20 @@ describe('help and version', () => {
     expect(result.exitCode).toBe(3);
   });
 
+  test.each([['runs'], ['monitors'], ['config'], []])('%j without a subcommand: help on stderr, exit 2 (a usage error)', async (...command) => {
+    const result = await runCli(command);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(new RegExp(`^Usage: drumbeats ${command.length === 0 ? '\\[options\\]' : command[0]} `));
+  });
+
+  test.each([['--help'], ['help'], ['runs', '--help'], ['help', 'runs'], ['runs', 'help']])('%j: help on stdout, exit 0', async (...command) => {
+    const result = await runCli(command);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: drumbeats /);
+    expect(result.stderr).toBe('');
+  });
+
   test('--version prints the package version', async () => {
     const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
     const result = await runCli(['--version']);
