@@ -184,6 +184,6 @@ describe('status (doctor)', () => {
     expect(text.stdout).toContain('✘ not reachable (ECONNREFUSED)');
     expect(text.stderr).toBe(`drumbeats: cannot reach the collector at http://127.0.0.1:${port} (ECONNREFUSED): is it running? Set --url, DRUMBEATS_URL or \`drumbeats login\`\n`);
     const badPort = JSON.parse(String((await runCli(['status', '--json'], { env: { ...env, DRUMBEATS_URL: 'http://127.0.0.1:9' } })).stdout)) as StatusJson;
-    expect(badPort.collector.error).toBe('bad port');
+    expect(badPort.collector.error).toMatch(/^a port fetch\(\) refuses to connect to, a "bad port" of the Fetch standard/);
   });
 });
