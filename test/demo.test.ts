@@ -97,27 +97,27 @@ async function expectCleanStop(demo: Demo, stopIt: () => void): Promise<{ code: 
 const HANDLER_RUNNING = /delivered evt_demo_1_/;
 
 describe.skipIf(process.platform !== 'linux').concurrent('the demo leaves nothing behind', () => {
-  test.for(['SIGTERM', 'SIGHUP'] as const)('%s: children stopped, temp dir removed, dies of that signal', async (signal) => {
+  test.for(['SIGTERM', 'SIGHUP'] as const)('%s: children stopped, temp dir removed, dies of that signal', { timeout: 60_000 }, async (signal) => {
     const demo = await startDemo(HANDLER_RUNNING);
     const result = await expectCleanStop(demo, () => demo.child.kill(signal));
     expect(result).toEqual({ code: null, signal });
-  }, 60_000);
+  });
 
-  test('Ctrl-C (SIGINT to its process group)', async () => {
+  test('Ctrl-C (SIGINT to its process group)', { timeout: 60_000 }, async () => {
     const demo = await startDemo(HANDLER_RUNNING);
     const result = await expectCleanStop(demo, () => process.kill(-demo.child.pid!, 'SIGINT'));
     expect(result).toEqual({ code: null, signal: 'SIGINT' });
-  }, 60_000);
+  });
 
-  test('a SIGTERM while a step runs stops that step too', async () => {
+  test('a SIGTERM while a step runs stops that step too', { timeout: 60_000 }, async () => {
     const demo = await startDemo(/\$ \.\/examples\/invoice-workflow\.sh\n/);
     const result = await expectCleanStop(demo, () => demo.child.kill('SIGTERM'));
     expect(result.signal).toBe('SIGTERM');
-  }, 60_000);
+  });
 
-  test('its output closed (`npm run demo | head`): EPIPE, children stopped, temp dir removed, exit 0', async () => {
+  test('its output closed (`npm run demo | head`): EPIPE, children stopped, temp dir removed, exit 0', { timeout: 60_000 }, async () => {
     const demo = await startDemo(HANDLER_RUNNING);
     const result = await expectCleanStop(demo, () => demo.child.stdout!.destroy());
     expect(result).toEqual({ code: 0, signal: null });
-  }, 60_000);
+  });
 });
