@@ -65,6 +65,16 @@ describe('drumbeats flush', () => {
     expect(spooled(spool)).toHaveLength(3);
   });
 
+  test('several collectors down: each is named with its reason', async () => {
+    const spool = tempDir();
+    const downs = await Promise.all(['J', 'K', 'L'].map((runId) => spoolRuns(spool, [runId])));
+    expect(new Set(downs).size).toBe(3);
+    const result = await cli(['flush'], { spoolDir: spool });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout.toString()).toBe(`delivered 0 spooled pings from ${spool}; 9 left (${[...downs].sort().join(', ')}: connection refused)\n`);
+    expect(spooled(spool)).toHaveLength(9);
+  });
+
   test('refused for good (404): dropped with a message, exit 0', async () => {
     const spool = tempDir();
     await spoolRuns(spool, ['D']);
