@@ -101,15 +101,15 @@ describe('help and version', () => {
     expect(result.exitCode).toBe(3);
   });
 
-  test.each([['runs'], ['monitors'], ['config'], []])('%j without a subcommand: help on stderr, exit 2 (a usage error)', async (...command) => {
-    const result = await runCli(command);
+  test.each(['drumbeats runs', 'drumbeats monitors', 'drumbeats config', 'drumbeats'])('"%s" without a subcommand: help on stderr, exit 2 (a usage error)', async (line) => {
+    const result = await runCli(line.split(' ').slice(1));
     expect(result.exitCode).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(new RegExp(`^Usage: drumbeats ${command.length === 0 ? '\\[options\\]' : command[0]} `));
+    expect(result.stderr).toMatch(new RegExp(`^Usage: ${line} \\[options\\] \\[command\\]\n`));
   });
 
-  test.each([['--help'], ['help'], ['runs', '--help'], ['help', 'runs'], ['runs', 'help']])('%j: help on stdout, exit 0', async (...command) => {
-    const result = await runCli(command);
+  test.each(['drumbeats --help', 'drumbeats help', 'drumbeats runs --help', 'drumbeats help runs', 'drumbeats runs help'])('"%s": help on stdout, exit 0', async (line) => {
+    const result = await runCli(line.split(' ').slice(1));
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/^Usage: drumbeats /);
     expect(result.stderr).toBe('');
