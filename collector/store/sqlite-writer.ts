@@ -48,6 +48,11 @@ export interface WriteError {
 }
 
 const MAX_CAS_ATTEMPTS = 5;
+/** The run fields besides ping_count and last_message; when a ping leaves them all as they were, progressRun is enough. */
+const PROGRESS_ONLY_UNCHANGED = [
+  'status', 'failureReason', 'signal', 'firstSeenAt', 'startedAt', 'endedAt', 'durationMs', 'exitCode', 'startCount',
+  'deadlineAt', 'closedBy', 'deliveredLate',
+] as const satisfies ReadonlyArray<keyof Run>;
 /** Open runs the writer remembers between pings (an oldest-first Map). */
 const RUN_CACHE_SIZE = 10_000;
 /** Index for search once this many pings with text wait... */
@@ -269,7 +274,7 @@ export class SqliteWriter {
       const cached = attempt === 0 ? this.#runs.get(key) : undefined;
       const loaded = cached ?? this.#loadRun(ping.monitorId, ping.runId);
       const transition = applyPing(loaded?.run ?? null, ping, limits, ping.monitorId, now);
-      const pk = loaded ? this.#updateRun(loaded.pk, transition) : this.#insertRun(transition.run);
+      const pk = loaded ? this.#updateRun(loaded.pk, loaded.run, transition) : this.#insertRun(transition.run);
       if (pk === null) {
         this.#runs.delete(key);
         continue; // stale memory, or lost a race with another writer: read it and re-apply
@@ -374,9 +379,14 @@ export class SqliteWriter {
     return pk;
   }
 
-  // One conditional update on the version we read: never overwrites a newer state.
-  #updateRun(pk: number, transition: Transition): number | null {
-    const info = this.#stmt.updateRun.run({ ...fromRun(transition.run), pk, expected_version: transition.run.version });
+  // One conditional update on the version we read: never overwrites a newer state. A ping that
+  // changed only the counters (a /log) names only those, so SQLite leaves the indexes on status and
+  // deadline alone.
+  #updateRun(pk: number, before: Run, transition: Transition): number | null {
+    const run = transition.run;
+    const info = PROGRESS_ONLY_UNCHANGED.every((field) => before[field] === run[field])
+      ? this.#stmt.progressRun.run({ pk, expected_version: run.version, ping_count: run.pingCount, last_message: run.lastMessage })
+      : this.#stmt.updateRun.run({ ...fromRun(run), pk, expected_version: run.version });
     if (info.changes === 0) return null;
     this.#insertEvents(pk, transition.raised);
     return pk;
@@ -472,6 +482,8 @@ function prepareWriteStatements(db: Db) {
         start_count = @start_count, ping_count = @ping_count, last_message = @last_message,
         deadline_at = @deadline_at, closed_by = @closed_by, delivered_late = @delivered_late,
         version = version + 1
+      WHERE pk = @pk AND version = @expected_version`),
+    progressRun: s(`UPDATE runs SET ping_count = @ping_count, last_message = @last_message, version = version + 1
       WHERE pk = @pk AND version = @expected_version`),
     expireRun: s(`UPDATE runs SET status = 'failed', failure_reason = 'watchdog', signal = NULL,
         ended_at = @ended_at, duration_ms = NULL, deadline_at = NULL, closed_by = 'watchdog',
