@@ -48,6 +48,13 @@ export const RunShowQuery = Type.Object({
 });
 export type RunShowQuery = Static<typeof RunShowQuery>;
 
+/** `GET /v1/run`: the run id in the query, where "." and ".." survive URL normalisation. */
+export const RunLookupQuery = Type.Object({
+  run_id: Type.String({ minLength: 1, maxLength: 128 }),
+  monitor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+});
+export type RunLookupQuery = Static<typeof RunLookupQuery>;
+
 export const MonitorStatsQuery = Type.Object({
   /** How many of the latest runs to summarise. */
   runs: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),

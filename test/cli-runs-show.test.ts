@@ -225,3 +225,23 @@ describe('runs ls paging and lookup', () => {
     expect(cursor.json).toMatchObject({ error: { code: 'invalid_cursor' } });
   });
 });
+
+describe('run ids that URL parsers fold away', () => {
+  test('"." and ".." are valid run ids: runs show and GET /v1/run find them', async () => {
+    const monitor = await collector.createMonitor({ name: 'Dots' });
+    for (const id of ['.', '..']) {
+      await ping(monitor, `/start?run_id=${id}`);
+      await ping(monitor, `/success?run_id=${id}`);
+    }
+    for (const id of ['.', '..']) {
+      const shown = await runCli(['runs', 'show', id, '--monitor', monitor.slug, '--json'], { env });
+      expect(shown.stderr).toBe('');
+      expect(JSON.parse(String(shown.stdout))).toMatchObject({ run_id: id, status: 'success' });
+      const api = await collector.api<RunDetailJson>('GET', `/v1/run?run_id=${encodeURIComponent(id)}&monitor=${monitor.id}`);
+      expect(api.pings.map((p) => p.kind)).toEqual(['start', 'success']);
+    }
+    const text = await runCli(['runs', 'show', '..', '--monitor', monitor.slug], { env });
+    expect(text.exitCode).toBe(0);
+    expect(String(text.stdout)).toContain('..');
+  });
+});

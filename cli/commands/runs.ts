@@ -79,11 +79,12 @@ export async function runsShow(
   opts: { monitor?: string; json?: boolean },
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
-  const query = opts.monitor === undefined ? '' : `?${new URLSearchParams({ monitor: opts.monitor })}`;
+  // The run id goes in the query: as a path segment, "." and ".." would be folded away.
+  const query = new URLSearchParams({ run_id: runId, ...(opts.monitor !== undefined && { monitor: opts.monitor }) });
   const term = await openTerminal(env);
   const run = await term.wait(
     'Loading run',
-    callApi<RunDetailJson>(client, 'GET', `/v1/runs/${encodeURIComponent(runId)}${query}`).catch((error: unknown) => {
+    callApi<RunDetailJson>(client, 'GET', `/v1/run?${query}`).catch((error: unknown) => {
       // The API's wording names its query parameter; here it is a flag.
       if (error instanceof CliError && error.apiCode === 'ambiguous_run') {
         throw new CliError(`run id "${runId}" exists in several monitors: use --monitor <id|slug>`, error.exitCode, error.apiCode);

@@ -8,6 +8,7 @@ import {
   MonitorUpdateBody,
   PingListQuery,
   RunListQuery,
+  RunLookupQuery,
   RunShowQuery,
 } from '../../shared/schemas.ts';
 import type { AppDeps } from '../app.ts';
@@ -111,46 +112,49 @@ export async function registerManagementRoutes(app: FastifyInstance, { deps }: {
     };
   });
 
-  app.get<{ Params: { run_id: string }; Querystring: RunShowQuery }>(
-    '/v1/runs/:run_id',
-    { schema: { querystring: RunShowQuery } },
-    async (request): Promise<RunDetailJson> => {
-      const runId = request.params.run_id;
-      const monitor = request.query.monitor === undefined ? undefined : await findMonitor(store, request.query.monitor);
-      const matches = await store.listRuns({ runId, limit: 2, ...(monitor && { monitorId: monitor.id }) });
-      const run = matches[0];
-      if (!run) throw notFound('unknown_run', `no run "${runId.slice(0, 128)}"${monitor ? ` in monitor ${monitor.slug}` : ''}`);
-      if (matches.length > 1) {
-        throw new HttpError(409, 'ambiguous_run', `run id "${runId}" exists in several monitors; pass monitor=<id|slug>`);
-      }
-      // A very long run shows its beginning and its end (the terminal ping, the output tail), not the first 1000.
-      const first = await store.listPings({ monitorId: run.monitorId, runId: run.runId, limit: TIMELINE_HEAD + TIMELINE_TAIL + 1 });
-      let pings = first;
-      let omittedAt: number | null = null;
-      if (first.length > TIMELINE_HEAD + TIMELINE_TAIL) {
-        const head = first.slice(0, TIMELINE_HEAD);
-        const cut = head.at(-1)!.seq;
-        const last = await store.listPings({ monitorId: run.monitorId, runId: run.runId, limit: TIMELINE_TAIL, last: true });
-        pings = [...head, ...last.filter((p) => p.seq > cut)];
-        omittedAt = TIMELINE_HEAD;
-      }
-      // ping_count was read with the run; pings that arrived since only make the tail newer.
-      const omitted = omittedAt === null ? 0 : Math.max(1, run.pingCount - pings.length);
-      // The same steps in earlier runs of this monitor are the yardstick for unusual gaps.
-      const earlier = await store.listRuns({ monitorId: run.monitorId, before: run.firstSeenAt, limit: BASELINE_RUNS });
-      const history = await Promise.all(
-        earlier.map((r) => store.listPings({ monitorId: r.monitorId, runId: r.runId, limit: 1000 })),
-      );
-      const steps = buildTimeline(pings, run.firstSeenAt, history, undefined, omittedAt);
-      return {
-        ...runJson(run),
-        pings: pings.map(pingJson),
-        timeline: pings.map((ping, i) => runStepJson(ping, steps[i]!)),
-        pings_omitted: omitted,
-        pings_omitted_at: omittedAt,
-        baseline_runs: earlier.length,
-      };
-    },
+  // The run id in the path, or in the query (`GET /v1/run?run_id=`): run ids "." and ".." are
+  // valid, but every URL parser folds them out of a path (even as %2E), so clients use the query.
+  const showRun = async (runId: string, query: RunShowQuery): Promise<RunDetailJson> => {
+    const monitor = query.monitor === undefined ? undefined : await findMonitor(store, query.monitor);
+    const matches = await store.listRuns({ runId, limit: 2, ...(monitor && { monitorId: monitor.id }) });
+    const run = matches[0];
+    if (!run) throw notFound('unknown_run', `no run "${runId.slice(0, 128)}"${monitor ? ` in monitor ${monitor.slug}` : ''}`);
+    if (matches.length > 1) {
+      throw new HttpError(409, 'ambiguous_run', `run id "${runId}" exists in several monitors; pass monitor=<id|slug>`);
+    }
+    // A very long run shows its beginning and its end (the terminal ping, the output tail), not the first 1000.
+    const first = await store.listPings({ monitorId: run.monitorId, runId: run.runId, limit: TIMELINE_HEAD + TIMELINE_TAIL + 1 });
+    let pings = first;
+    let omittedAt: number | null = null;
+    if (first.length > TIMELINE_HEAD + TIMELINE_TAIL) {
+      const head = first.slice(0, TIMELINE_HEAD);
+      const cut = head.at(-1)!.seq;
+      const last = await store.listPings({ monitorId: run.monitorId, runId: run.runId, limit: TIMELINE_TAIL, last: true });
+      pings = [...head, ...last.filter((p) => p.seq > cut)];
+      omittedAt = TIMELINE_HEAD;
+    }
+    // ping_count was read with the run; pings that arrived since only make the tail newer.
+    const omitted = omittedAt === null ? 0 : Math.max(1, run.pingCount - pings.length);
+    // The same steps in earlier runs of this monitor are the yardstick for unusual gaps.
+    const earlier = await store.listRuns({ monitorId: run.monitorId, before: run.firstSeenAt, limit: BASELINE_RUNS });
+    const history = await Promise.all(
+      earlier.map((r) => store.listPings({ monitorId: r.monitorId, runId: r.runId, limit: 1000 })),
+    );
+    const steps = buildTimeline(pings, run.firstSeenAt, history, undefined, omittedAt);
+    return {
+      ...runJson(run),
+      pings: pings.map(pingJson),
+      timeline: pings.map((ping, i) => runStepJson(ping, steps[i]!)),
+      pings_omitted: omitted,
+      pings_omitted_at: omittedAt,
+      baseline_runs: earlier.length,
+    };
+  };
+  app.get<{ Params: { run_id: string }; Querystring: RunShowQuery }>('/v1/runs/:run_id', { schema: { querystring: RunShowQuery } }, (request) =>
+    showRun(request.params.run_id, request.query),
+  );
+  app.get<{ Querystring: RunLookupQuery }>('/v1/run', { schema: { querystring: RunLookupQuery } }, (request) =>
+    showRun(request.query.run_id, request.query),
   );
 
   app.get<{ Querystring: PingListQuery }>('/v1/pings', { schema: { querystring: PingListQuery } }, async (request): Promise<{ pings: PingJson[] }> => {

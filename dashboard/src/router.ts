@@ -15,7 +15,12 @@ export type Route =
 export function parseRoute(hash: string): Route {
   const [path = '/', search = ''] = (hash.replace(/^#/, '') || '/').split('?');
   const params = new URLSearchParams(search);
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  let parts: string[];
+  try {
+    parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return { view: 'not-found', path }; // a malformed escape, e.g. a link cut short while pasting
+  }
   if (parts.length === 0) return { view: 'monitors' };
   if (parts[0] === 'monitors' && parts[1] !== undefined) {
     if (parts.length === 2) {

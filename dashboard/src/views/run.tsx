@@ -15,7 +15,8 @@ import { Status } from './monitors.tsx';
 /** The page of one run: facts, timeline, output tail and pings. */
 export function RunView({ monitorId, runId }: { monitorId: string; runId: string }) {
   const data = useData(`run:${monitorId}:${runId}`, () =>
-    api<RunDetailJson>('GET', `/v1/runs/${encodeURIComponent(runId)}${query({ monitor: monitorId })}`),
+    // In the query, not the path: run ids "." and ".." would be folded out of a path.
+    api<RunDetailJson>('GET', `/v1/run${query({ run_id: runId, monitor: monitorId })}`),
   );
   const run = data.value;
   if (!run) return <Status data={data} />;
