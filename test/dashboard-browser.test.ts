@@ -220,6 +220,19 @@ describe.skipIf(!run)('dashboard in chromium', () => {
     await expect.poll(() => history.locator('tbody tr').count()).toBe(expected);
   });
 
+  test('a search the collector refuses shows its error, not the previous results under the new query', async () => {
+    await open(`#/monitors/${seed.stripe.id}`);
+    const history = page.getByTestId('ping-history');
+    await page.getByLabel('Search payloads and messages').fill('invoice');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => history.locator('tbody tr').count()).toBeGreaterThan(0);
+
+    await page.getByLabel('Search payloads and messages').fill('x'.repeat(600));
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('.history .error').textContent()).toMatch(/must NOT have more than 500 characters/);
+    expect(await history.count()).toBe(0);
+  });
+
   test('CSV export downloads what the filter shows: RFC 4180, formulas neutralised, numbers as numbers', async () => {
     await open(`#/monitors/${seed.stripe.id}`);
     await page.getByTestId('ping-history').waitFor();

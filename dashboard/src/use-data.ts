@@ -9,9 +9,15 @@ export interface Data<T> {
   reload: () => void;
 }
 
-/** Runs `load` whenever `key` changes (and on reload()); keeps the last value while reloading. */
+/**
+ * Runs `load` whenever `key` changes (and on reload()). A reload of the same
+ * key keeps showing the last value; a new key never shows the old key's value,
+ * so a failed request for other data shows its error, not stale data under a
+ * new label.
+ */
 export function useData<T>(key: string, load: () => Promise<T>, refreshMs?: number): Data<T> {
-  const [state, setState] = useState<{ value: T | null; error: string | null; loading: boolean }>({
+  const [state, setState] = useState<{ key: string; value: T | null; error: string | null; loading: boolean }>({
+    key,
     value: null,
     error: null,
     loading: true,
@@ -22,10 +28,10 @@ export function useData<T>(key: string, load: () => Promise<T>, refreshMs?: numb
 
   useEffect(() => {
     let live = true;
-    setState((s) => ({ ...s, loading: true }));
+    setState((s) => (s.key === key ? { ...s, loading: true } : { key, value: null, error: null, loading: true }));
     loadRef.current().then(
-      (value) => live && setState({ value, error: null, loading: false }),
-      (error: unknown) => live && setState((s) => ({ ...s, error: (error as Error).message, loading: false })),
+      (value) => live && setState({ key, value, error: null, loading: false }),
+      (error: unknown) => live && setState((s) => ({ ...s, key, error: (error as Error).message, loading: false })),
     );
     return () => {
       live = false;
@@ -39,5 +45,7 @@ export function useData<T>(key: string, load: () => Promise<T>, refreshMs?: numb
   }, [refreshMs, key]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { ...state, reload };
+  // Until the effect above has run for a new key, the state still holds the old key's value.
+  if (state.key !== key) return { value: null, error: null, loading: true, reload };
+  return { value: state.value, error: state.error, loading: state.loading, reload };
 }

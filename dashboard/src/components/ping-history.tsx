@@ -82,7 +82,9 @@ export function PingHistory({ monitorId }: { monitorId: string }) {
         </a>
       </form>
       {data.error && <p class="error">{data.error}</p>}
-      {first && pings.length === 0 && <p class="empty">No pings match.</p>}
+      {first && pings.length === 0 && (
+        <p class="empty">{params.q || params.kind || params.since || params.until ? 'No pings match these filters.' : 'No pings yet.'}</p>
+      )}
       {pings.length > 0 && (
         <table class="pings" data-testid="ping-history">
           <thead>
