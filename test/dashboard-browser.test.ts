@@ -182,6 +182,19 @@ describe.skipIf(!run)('dashboard in chromium', () => {
     await page.screenshot({ path: artifactPath('dashboard-run-timeline.png'), fullPage: true });
   });
 
+  test('a run the watchdog closed shows when it ended and the closing as the last step of its timeline', async () => {
+    const monitor = await collector.createMonitor({ name: 'Stuck import', slug: 'stuck-import', max_duration_seconds: 0.3 });
+    await fetch(`${collector.pingBase(monitor)}/start?run_id=stuck-1`);
+    await fetch(`${collector.pingBase(monitor)}/log?run_id=stuck-1&message=${encodeURIComponent('reading file')}`);
+    await expect.poll(async () => (await collector.api<{ status: string }>('GET', `/v1/run?run_id=stuck-1&monitor=${monitor.id}`)).status).toBe('failed');
+    await open(`#/monitors/${monitor.id}/runs/stuck-1`);
+    const steps = page.getByTestId('timeline-steps');
+    await steps.waitFor();
+    expect(await steps.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind')))).toEqual(['start', 'log', 'watchdog']);
+    expect(await steps.locator('tbody tr.watchdog-end').textContent()).toContain('closed by the watchdog');
+    expect(await page.locator('.run-facts').textContent()).toMatch(/ended [A-Z][a-z]{2} \d+ [A-Z][a-z]{2}/);
+  });
+
   test('ping history: payloads shown as text (XSS inert), full-text search, kind filter', async () => {
     await open(`#/monitors/${seed.stripe.id}`);
     const history = page.getByTestId('ping-history');

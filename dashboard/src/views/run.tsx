@@ -21,6 +21,10 @@ export function RunView({ monitorId, runId }: { monitorId: string; runId: string
   const run = data.value;
   if (!run) return <Status data={data} />;
   const terminal = [...run.pings].reverse().find((p) => p.kind === 'success' || p.kind === 'failure');
+  // A run the watchdog closed has no terminal ping: its end is a step of the timeline all the same.
+  const firstAt = run.pings[0] ? Date.parse(run.pings[0].received_at) : null;
+  const lastAt = run.pings.length > 0 ? Date.parse(run.pings.at(-1)!.received_at) : null;
+  const watchdogEnd = run.failure_reason === 'watchdog' && run.ended_at ? Date.parse(run.ended_at) : null;
   const steps = run.timeline ?? [];
   // A very long run: the collector sends its first and last pings and says how many it left out, and where.
   const omitted = run.pings_omitted ?? 0;
@@ -40,6 +44,8 @@ export function RunView({ monitorId, runId }: { monitorId: string; runId: string
           <StatusBadge status={run.status} />
           {run.failure_reason && <span class="fact">reason {run.signal ?? run.failure_reason}</span>}
           <span class="fact">started {run.started_at ? formatDateTime(Date.parse(run.started_at)) : '—'}</span>
+          <span class="fact">ended {run.ended_at ? formatDateTime(Date.parse(run.ended_at)) : run.status === 'running' ? 'not yet' : '—'}</span>
+          {run.status === 'running' && run.deadline_at && <span class="fact">watchdog at {formatDateTime(Date.parse(run.deadline_at))}</span>}
           <span class="fact">duration {formatDuration(run.duration_ms)}</span>
           <span class="fact">exit code {run.exit_code ?? '—'}</span>
           {run.start_count > 1 && <span class="fact">{run.start_count} starts</span>}
@@ -93,6 +99,18 @@ export function RunView({ monitorId, runId }: { monitorId: string; runId: string
                 row,
               ] : row;
             })}
+            {watchdogEnd !== null && (
+              <tr class="watchdog-end" data-kind="watchdog">
+                <td class="muted">—</td>
+                <td>
+                  <span class="kind kind-failure">failed</span> <span class="step-name">closed by the watchdog: no terminal ping within the monitor's max duration</span>
+                </td>
+                <td class="num">+{formatDuration(firstAt === null ? 0 : watchdogEnd - firstAt)}</td>
+                <td class="num gap">{lastAt === null ? '—' : formatDuration(watchdogEnd - lastAt)}</td>
+                <td class="num muted">—</td>
+                <td class="nowrap small">{formatDateTime(watchdogEnd)}</td>
+              </tr>
+            )}
           </tbody>
         </table>
       </div>
