@@ -18,6 +18,10 @@ export const MONITOR_ID_PATTERN = /^mon_[A-Za-z0-9_-]{22}$/;
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 /** Longest threshold (min or max duration) accepted: 31 days. */
 export const MAX_THRESHOLD_SECONDS = 31 * 24 * 3600;
+/** How thresholds are typed by people (CLI flags, the dashboard): plain decimal seconds, "90", "1.5", ".5"; no sign, exponent, hex or unit. */
+export const PLAIN_SECONDS_PATTERN = /^(\d+(?:\.\d+)?|\.\d+)$/;
+/** The collector keeps thresholds in whole milliseconds, rounded so. */
+export const thresholdMs = (seconds: number): number => Math.round(seconds * 1000);
 /** Longest monitor name, in characters. */
 export const MONITOR_NAME_MAX_CHARS = 200;
 /** Monitor names: not blank, no control characters (tabs and newlines would break table rows and logs). */

@@ -149,6 +149,18 @@ describe.skipIf(!run)('dashboard in chromium', () => {
 
     await stats.getByTestId('threshold-max_duration_seconds').getByRole('button').click();
     const input = stats.getByLabel('Max duration (DURATION_HIGH, watchdog) in seconds');
+    // Typed as the CLI takes it: plain decimal seconds, within what the collector keeps.
+    const editor = stats.getByTestId('threshold-max_duration_seconds');
+    for (const [typed, said] of [
+      ['0x10', 'a number of seconds'],
+      ['1e1', 'a number of seconds'],
+      ['0.0001', 'under a millisecond'],
+      ['99999999', 'at most 31 days'],
+    ] as const) {
+      await input.fill(typed);
+      await input.press('Enter');
+      await expect.poll(() => editor.getByRole('alert').textContent()).toContain(said);
+    }
     await input.fill('2.5');
     await input.press('Enter');
     await expect.poll(() => stats.getByTestId('threshold-max_duration_seconds').getByRole('button').textContent()).toContain('2.5 s');

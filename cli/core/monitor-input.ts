@@ -1,7 +1,7 @@
 // What `monitors create|update` would send, checked before it is sent, so a
 // mistake is one clear line with exit 2 instead of the API's validation text.
 
-import { MAX_THRESHOLD_SECONDS, MONITOR_NAME_MAX_CHARS, MONITOR_NAME_PATTERN, SLUG_PATTERN } from '../../shared/protocol.ts';
+import { MAX_THRESHOLD_SECONDS, MONITOR_NAME_MAX_CHARS, MONITOR_NAME_PATTERN, PLAIN_SECONDS_PATTERN, SLUG_PATTERN, thresholdMs } from '../../shared/protocol.ts';
 
 export interface MonitorInput {
   name?: string;
@@ -16,18 +16,15 @@ export interface StoredThresholds {
   maxDuration: number | null;
 }
 
-/** Plain decimal seconds: "90", "1.5", ".5". No sign, exponent, hex or unit. */
-const PLAIN_SECONDS = /^(\d+(?:\.\d+)?|\.\d+)$/;
 
 /** Parses a threshold typed after `flag`: plain decimal seconds, or the message saying what to type instead. */
 export function parseThresholdSeconds(flag: string, text: string): { seconds: number } | { error: string } {
   const value = text.trim();
-  if (!PLAIN_SECONDS.test(value)) return { error: `${flag} "${text}" is not a number of seconds: use plain decimals, e.g. 90 or 1.5` };
+  if (!PLAIN_SECONDS_PATTERN.test(value)) return { error: `${flag} "${text}" is not a number of seconds: use plain decimals, e.g. 90 or 1.5` };
   return { seconds: Number(value) };
 }
 
-// The collector keeps thresholds in whole milliseconds, rounded as here.
-const toMs = (seconds: number): number => Math.round(seconds * 1000);
+const toMs = thresholdMs;
 
 /** The first problem with `input` (given the monitor's stored thresholds on update), or null when it is fine. */
 export function checkMonitorInput(input: MonitorInput, stored: StoredThresholds = { minDuration: null, maxDuration: null }): string | null {

@@ -2,6 +2,7 @@
 // (decimals allowed, blank clears), Enter saves with PATCH, Escape cancels.
 
 import { useState } from 'preact/hooks';
+import { MAX_THRESHOLD_SECONDS, PLAIN_SECONDS_PATTERN, thresholdMs } from '../../../shared/protocol.ts';
 import { formatDuration } from '../core/time.ts';
 
 /** One duration threshold, shown and edited in place. */
@@ -28,9 +29,18 @@ export function ThresholdEditor({
   };
   const save = async () => {
     const trimmed = text.trim();
-    const value = trimmed === '' ? null : Number(trimmed);
-    if (value !== null && (!Number.isFinite(value) || value < 0)) {
+    if (trimmed !== '' && !PLAIN_SECONDS_PATTERN.test(trimmed)) {
       setError('a number of seconds, e.g. 0.5 or 3600 (blank for none)');
+      return;
+    }
+    const value = trimmed === '' ? null : Number(trimmed);
+    // The same rules as the collector's, said in seconds.
+    if (value !== null && value > MAX_THRESHOLD_SECONDS) {
+      setError(`at most 31 days (${MAX_THRESHOLD_SECONDS.toLocaleString('en-US')} s)`);
+      return;
+    }
+    if (value !== null && value !== 0 && thresholdMs(value) === 0) {
+      setError('under a millisecond, the smallest step: use 0.001 or more');
       return;
     }
     setBusy(true);
