@@ -1,6 +1,8 @@
 // Human formatting for the terminal: durations, times, tables as plain text.
 // Pure: the current time and the time zone offset come in as arguments.
 
+import stringWidth from 'string-width';
+
 /** "850 ms", "12.3 s", "1m 12s", "2h 05m", "3d 4h". */
 export function formatDuration(ms: number | null): string {
   if (ms === null) return '—';
@@ -37,12 +39,15 @@ export function formatLocalTime(ms: number, offsetMinutes: number): string {
   return local.toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/** Left-aligned columns separated by two spaces: the table shape for pipes and dumb terminals. */
+/**
+ * Left-aligned columns separated by two spaces: the table shape for pipes and dumb terminals.
+ * Widths are terminal columns (string-width: 日本 takes 4, a combining accent 0), not UTF-16 units.
+ */
 export function formatPlainTable(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = head.map((h, i) => Math.max(stringWidth(h), ...rows.map((r) => stringWidth(r[i] ?? ''))));
   const line = (cells: string[]) =>
     cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell + ' '.repeat(Math.max(0, (widths[i] ?? 0) - stringWidth(cell)))))
       .join('  ')
       .trimEnd();
   return [line(head), ...rows.map(line)].join('\n');
