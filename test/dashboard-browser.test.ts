@@ -195,13 +195,15 @@ describe.skipIf(!run)('dashboard in chromium', () => {
   });
 
   test('a run the watchdog closed shows when it ended and the closing as the last step of its timeline', async () => {
-    const monitor = await collector.createMonitor({ name: 'Stuck import', slug: 'stuck-import', max_duration_seconds: 0.3 });
+    const monitor = await collector.createMonitor({ name: 'Stuck import', slug: 'stuck-import', max_duration_seconds: 1.5 });
     await fetch(`${collector.pingBase(monitor)}/start?run_id=stuck-1`);
     await fetch(`${collector.pingBase(monitor)}/log?run_id=stuck-1&message=${encodeURIComponent('reading file')}`);
-    await expect.poll(async () => (await collector.api<{ status: string }>('GET', `/v1/run?run_id=stuck-1&monitor=${monitor.id}`)).status).toBe('failed');
+    // Opened while the run is still running: the page follows it to its end without a reload.
     await open(`#/monitors/${monitor.id}/runs/stuck-1`);
     const steps = page.getByTestId('timeline-steps');
     await steps.waitFor();
+    expect(await page.locator('.run-facts').textContent()).toContain('ended not yet');
+    await expect.poll(() => steps.locator('tbody tr.watchdog-end').count(), { timeout: 15_000 }).toBe(1);
     expect(await steps.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind')))).toEqual(['start', 'log', 'watchdog']);
     expect(await steps.locator('tbody tr.watchdog-end').textContent()).toContain('closed by the watchdog');
     expect(await page.locator('.run-facts').textContent()).toMatch(/ended [A-Z][a-z]{2} \d+ [A-Z][a-z]{2}/);

@@ -97,18 +97,18 @@ export async function monitorsShow(
     ['Created', when(monitor.created_at)],
     ['Thresholds', describeWindow(monitor)],
     ['', ''],
-    ['Runs', `${stats.runs} of the last ${stats.window} (${stats.success} succeeded, ${stats.failed} failed, ${stats.running} running)`],
+    ['Runs', `${stats.runs < stats.window ? `${stats.runs} run${stats.runs === 1 ? '' : 's'}` : `the newest ${stats.window}`} (${stats.success} succeeded, ${stats.failed} failed, ${stats.running} running)`],
     ['Success rate', stats.success_rate === null ? rate : stats.success_rate >= 0.99 ? paint.green(rate) : stats.success_rate >= 0.9 ? paint.yellow(rate) : paint.red(rate)],
     ['Duration', d === null ? '—' : `min ${formatDuration(d.min)} · avg ${formatDuration(d.avg)} · p95 ${formatDuration(d.p95)} · max ${formatDuration(d.max)}`],
   ];
   if (stats.above_max !== null) facts.push(['Over max', `${stats.above_max} run${stats.above_max === 1 ? '' : 's'}`]);
-  if (stats.below_min !== null) facts.push(['Under min', `${stats.below_min} run${stats.below_min === 1 ? '' : 's'}`]);
+  if (stats.below_min !== null) facts.push(['Under min', `${stats.below_min} successful run${stats.below_min === 1 ? '' : 's'}`]);
   if (stats.runs > 0) facts.push(['Period', `${when(stats.first_started_at)} → ${when(stats.last_started_at)}`]);
   const label = Math.max(...facts.map(([k]) => k.length));
   term.out(`${facts.map(([k, v]) => (k === '' ? '' : `${`${k}:`.padEnd(label + 2)}${v}`)).join('\n')}\n`);
   if (stats.histogram.length > 0) {
     const barWidth = Math.max(10, Math.min(40, term.columns - 40));
-    term.out(`\n${paint.bold('Durations')} ${paint.dim(`(${d?.count ?? 0} finished runs)`)}\n`);
+    term.out(`\n${paint.bold('Durations')} ${paint.dim(`(${d?.count ?? 0} finished run${d?.count === 1 ? '' : 's'})`)}\n`);
     term.out(`${renderHistogram(stats.histogram, barWidth).map((line) => `  ${line}`).join('\n')}\n`);
   }
 }

@@ -78,6 +78,11 @@ describe('summariseRuns', () => {
     });
   });
 
+  test('under min counts successes only, as DURATION_LOW does; over max counts every finished run', () => {
+    const stats = summariseRuns([outcome('failed', 200, 1), outcome('failed', 9000, 2), outcome('success', 300, 3)], { minDurationMs: 1000, maxDurationMs: 5000 });
+    expect(stats).toMatchObject({ belowMin: 1, aboveMax: 1 });
+  });
+
   test('counts by status; success rate ignores running runs; durations of finished runs only', () => {
     const stats = summariseRuns(
       [

@@ -40,7 +40,10 @@ export interface RunStats {
   successRate: number | null;
   durations: DurationSummary | null;
   histogram: HistogramBucket[];
-  /** Finished runs longer than max / shorter than min (null without that threshold). */
+  /**
+   * Finished runs longer than max; successful runs shorter than min (what DURATION_LOW flags: a
+   * failure that ended early is a failure, not a suspiciously quick success). Null without that threshold.
+   */
   aboveMax: number | null;
   belowMin: number | null;
   firstStartedAt: number | null;
@@ -60,11 +63,13 @@ export function summariseRuns(
   let success = 0;
   let failed = 0;
   const durations: number[] = [];
+  const successDurations: number[] = [];
   for (const run of outcomes) {
     if (run.status === 'running') running += 1;
     else if (run.status === 'success') success += 1;
     else failed += 1;
     if (run.status !== 'running' && run.durationMs !== null) durations.push(run.durationMs);
+    if (run.status === 'success' && run.durationMs !== null) successDurations.push(run.durationMs);
   }
   durations.sort((a, b) => a - b);
   const starts = outcomes.map((r) => r.startedAt);
@@ -78,7 +83,7 @@ export function summariseRuns(
     durations: summariseDurations(durations),
     histogram: bucketDurations(durations, bucketCount),
     aboveMax: maxDurationMs === null ? null : durations.filter((d) => d > maxDurationMs).length,
-    belowMin: minDurationMs === null ? null : durations.filter((d) => d < minDurationMs).length,
+    belowMin: minDurationMs === null ? null : successDurations.filter((d) => d < minDurationMs).length,
     firstStartedAt: starts.length === 0 ? null : Math.min(...starts),
     lastStartedAt: starts.length === 0 ? null : Math.max(...starts),
   };

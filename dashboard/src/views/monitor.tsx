@@ -138,7 +138,7 @@ function StatsSection({ monitor, onChanged }: { monitor: MonitorJson; onChanged:
           <ThresholdEditor label="Max duration (DURATION_HIGH, watchdog)" field="max_duration_seconds" seconds={monitor.max_duration_seconds} onSave={save} />
         </div>
         <div class="histogram-box">
-          <div class="stat-label">Duration distribution, last {formatCount(s?.runs ?? 100, 'run')}</div>
+          <div class="stat-label">Duration distribution, {formatCount(s?.duration_ms?.count ?? 0, 'finished run')} of the newest {s?.window ?? 100}</div>
           {s ? (
             <DurationHistogram
               bins={s.histogram}
@@ -152,7 +152,7 @@ function StatsSection({ monitor, onChanged }: { monitor: MonitorJson; onChanged:
             <p class="small warn">
               {s.above_max ? `${s.above_max} over max` : ''}
               {s.above_max && s.below_min ? ' · ' : ''}
-              {s.below_min ? `${s.below_min} under min` : ''}
+              {s.below_min ? `${formatCount(s.below_min, 'success', 'successes')} under min` : ''}
             </p>
           )}
         </div>

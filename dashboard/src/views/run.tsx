@@ -12,11 +12,15 @@ import { href } from '../router.ts';
 import { useData } from '../use-data.ts';
 import { Status } from './monitors.tsx';
 
+const RUN_REFRESH_MS = 5_000;
+
 /** The page of one run: facts, timeline, output tail and pings. */
 export function RunView({ monitorId, runId }: { monitorId: string; runId: string }) {
   const data = useData(`run:${monitorId}:${runId}`, () =>
     // In the query, not the path: run ids "." and ".." would be folded out of a path.
     api<RunDetailJson>('GET', `/v1/run${query({ run_id: runId, monitor: monitorId })}`),
+    // Left open on a running run, the page shows its next steps and its end without a reload.
+    RUN_REFRESH_MS,
   );
   const run = data.value;
   if (!run) return <Status data={data} />;
