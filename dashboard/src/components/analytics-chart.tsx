@@ -5,7 +5,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AnalyticsRange } from '../../../shared/protocol.ts';
-import { gridValues, niceMax, spreadTicks, stackHeights } from '../core/chart.ts';
+import { gridValues, niceMax, slotAtPointer, spreadTicks, stackHeights } from '../core/chart.ts';
 import { axisTicks, formatBucketSpan, formatDuration, formatPercent, type ChartBucket } from '../core/time.ts';
 
 const HEIGHT = 240;
@@ -39,11 +39,11 @@ export function AnalyticsChart({ buckets, range }: { buckets: ChartBucket[]; ran
     72,
   );
 
+  const counts = buckets.map((b) => b.success + b.failure + b.autoFailed + b.starts + b.logs);
   const onMove = (event: MouseEvent) => {
     const svg = event.currentTarget as SVGSVGElement;
     const x = event.clientX - svg.getBoundingClientRect().left - PAD.left;
-    const index = Math.floor(x / slot);
-    setHover(index >= 0 && index < buckets.length ? index : null);
+    setHover(slotAtPointer(x, slot, counts));
   };
   const hovered = hover === null ? null : buckets[hover];
 

@@ -37,3 +37,25 @@ export function spreadTicks<T extends { x: number; major: boolean }>(ticks: read
   }
   return kept.sort((a, b) => a.x - b.x);
 }
+
+/**
+ * The slot the pointer at `x` (px from the plot's left edge) points at. Slots
+ * narrower than a pixel or two cannot all be reached with whole-pixel pointer
+ * positions (the 30-day range has 1,440 of them), so when the slot under the
+ * pointer is empty, the nearest slot with pings within `reachPx` is taken.
+ * Null outside the plot.
+ */
+export function slotAtPointer(x: number, slotPx: number, counts: readonly number[], reachPx = 4): number | null {
+  if (counts.length === 0 || x < 0 || x >= slotPx * counts.length) return null;
+  const under = Math.min(counts.length - 1, Math.floor(x / slotPx));
+  if ((counts[under] ?? 0) > 0) return under;
+  let best: number | null = null;
+  let bestDistance = Infinity;
+  const reach = Math.ceil(reachPx / slotPx);
+  for (let i = Math.max(0, under - reach); i <= Math.min(counts.length - 1, under + reach); i++) {
+    if ((counts[i] ?? 0) === 0) continue;
+    const distance = Math.abs((i + 0.5) * slotPx - x);
+    if (distance <= reachPx && distance < bestDistance) [best, bestDistance] = [i, distance];
+  }
+  return best ?? under;
+}
