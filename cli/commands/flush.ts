@@ -56,19 +56,14 @@ export async function flushCommand(args: string[], env: NodeJS.ProcessEnv): Prom
   const { spoolDir, apiKey } = resolved.config;
   const transport = new Transport();
   const deadline = new Deadline();
-  // Why each collector kept its pings (the report itself keeps only the last reason).
-  const heldBack = new Map<string, string>();
-  const onHeldBack = (url: string, reason: string): void => {
-    if (!heldBack.has(url)) heldBack.set(url, reason);
-  };
   try {
     const report = await flushSpool(
-      { transport, deadline, policy: SPOOL_RETRY_POLICY, requestTimeoutMs: REQUEST_TIMEOUT_MS, random: Math.random, onHeldBack },
+      { transport, deadline, policy: SPOOL_RETRY_POLICY, requestTimeoutMs: REQUEST_TIMEOUT_MS, random: Math.random },
       { dir: spoolDir, apiKey, concurrency: 4, ...(options.url !== undefined && { url: resolved.config.url }) },
     );
     for (const rejected of report.rejected) process.stderr.write(`drumbeats: dropped ${rejected}\n`);
     if (!options.quiet) {
-      const left = report.remaining === 0 ? 'spool empty' : describeLeftPings(report.remaining, heldBack, report.lastError ?? 'busy');
+      const left = report.remaining === 0 ? 'spool empty' : describeLeftPings(report.remaining, report.heldBack, report.lastError ?? 'busy');
       process.stdout.write(`delivered ${report.delivered} spooled ping${report.delivered === 1 ? '' : 's'} from ${spoolDir}; ${left}\n`);
     }
     return report.remaining === 0 ? 0 : 1;

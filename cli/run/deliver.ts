@@ -51,12 +51,6 @@ export interface DeliveryContext {
   policy: RetryPolicy;
   requestTimeoutMs: number;
   random: () => number;
-  /**
-   * Told why a collector could not take a ping now: unreachable, or a monitor
-   * slug it could not look up yet (no or a wrong API key). `drumbeats flush`
-   * names every such collector, not only the last one.
-   */
-  onHeldBack?: (collectorUrl: string, reason: string) => void;
 }
 
 export type DeliveryResult =
@@ -71,27 +65,18 @@ export type MonitorResolution =
   | { kind: 'undelivered'; reason: string };
 
 /** Sends one ping until delivered, rejected for good, out of attempts or out of time. The body is the same bytes on every attempt. */
-export async function deliverPing(ctx: DeliveryContext, record: PingRecord, monitorId: string, late: boolean): Promise<DeliveryResult> {
+export function deliverPing(ctx: DeliveryContext, record: PingRecord, monitorId: string, late: boolean): Promise<DeliveryResult> {
   const body = record.body === null ? null : Buffer.from(record.body, 'utf8');
-  const result = await requestWithRetry(ctx, {
+  return requestWithRetry(ctx, {
     method: 'POST',
     url: `${record.url}${pingPath(monitorId, record, late)}`,
     headers: body === null ? {} : { 'content-type': 'text/plain; charset=utf-8' },
     body,
   });
-  if (result.kind === 'undelivered') ctx.onHeldBack?.(record.url, result.reason);
-  return result;
 }
 
 /** Turns `--monitor` into a monitor id: ids are used as they are, slugs are looked up with the API key. */
 export async function resolveMonitor(ctx: DeliveryContext, url: string, monitor: string, apiKey: string | null): Promise<MonitorResolution> {
-  const resolution = await lookUpMonitor(ctx, url, monitor, apiKey);
-  if (resolution.kind === 'undelivered') ctx.onHeldBack?.(url, resolution.reason);
-  if (resolution.kind === 'rejected' && !resolution.permanent) ctx.onHeldBack?.(url, resolution.message);
-  return resolution;
-}
-
-async function lookUpMonitor(ctx: DeliveryContext, url: string, monitor: string, apiKey: string | null): Promise<MonitorResolution> {
   if (MONITOR_ID_PATTERN.test(monitor)) return { kind: 'resolved', id: monitor };
   if (apiKey === null) {
     return {

@@ -46,6 +46,8 @@ export interface FlushReport {
   remaining: number;
   /** Why the last collector could not be reached, if one could not. */
   lastError: string | null;
+  /** Every collector that kept pings, with why (its first reason): `flush` names each. */
+  heldBack: Map<string, string>;
 }
 
 export interface FlushOptions {
@@ -61,7 +63,7 @@ export interface FlushOptions {
 
 /** Delivers spooled pings, each run in order, marked late; removes what was delivered or refused for good. */
 export async function flushSpool(ctx: DeliveryContext, options: FlushOptions): Promise<FlushReport> {
-  const report: FlushReport = { delivered: 0, rejected: [], remaining: 0, lastError: null };
+  const report: FlushReport = { delivered: 0, rejected: [], remaining: 0, lastError: null, heldBack: new Map() };
   let names: string[];
   try {
     names = readdirSync(options.dir);
@@ -80,6 +82,11 @@ export async function flushSpool(ctx: DeliveryContext, options: FlushOptions): P
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
   return report;
+}
+
+function holdBack(report: FlushReport, url: string, reason: string, lastError: string): void {
+  report.lastError = lastError;
+  if (!report.heldBack.has(url)) report.heldBack.set(url, reason);
 }
 
 async function flushRun(
@@ -126,7 +133,7 @@ async function flushRun(
       const monitor = await resolution;
       if (monitor.kind === 'rejected' && !monitor.permanent) {
         // Maybe resolvable later, with the right API key: keep the run.
-        report.lastError = monitor.message;
+        holdBack(report, record.url, monitor.message, monitor.message);
         report.remaining += files.length - i;
         return;
       }
@@ -138,7 +145,7 @@ async function flushRun(
             : monitor;
       if (result.kind === 'undelivered') {
         if (!ctx.deadline.signal.aborted) down.add(record.url);
-        report.lastError = `${record.url}: ${result.reason}`;
+        holdBack(report, record.url, result.reason, `${record.url}: ${result.reason}`);
         report.remaining += files.length - i;
         return;
       }
