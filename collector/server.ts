@@ -27,6 +27,8 @@ export interface CollectorConfig {
 }
 
 export const DEFAULT_PORT = 8417;
+export const DATABASE_FILE = 'drumbeats.sqlite';
+export const API_KEY_FILE = 'api-key';
 
 /** The data dir could not be created; `code` is the system's (ENOTDIR: a file is in the way). */
 export class DataDirError extends Error {
@@ -37,8 +39,6 @@ export class DataDirError extends Error {
     this.code = cause.code;
   }
 }
-export const DATABASE_FILE = 'drumbeats.sqlite';
-export const API_KEY_FILE = 'api-key';
 
 export interface RunningCollector {
   url: string;

@@ -3,6 +3,7 @@
 // (computed by the collector), unusual gaps highlighted; then events, exit
 // code and the output tail the terminal ping carried.
 
+import { useEffect, useState } from 'preact/hooks';
 import type { PingJson, RunDetailJson, RunStepJson } from '../../../shared/protocol.ts';
 import { api, query } from '../api.ts';
 import { EventChip, StatusBadge } from '../components/badges.tsx';
@@ -16,12 +17,16 @@ const RUN_REFRESH_MS = 5_000;
 
 /** The page of one run: facts, timeline, output tail and pings. */
 export function RunView({ monitorId, runId }: { monitorId: string; runId: string }) {
+  // Only a running run changes: a finished one is not asked for again (its timeline reads earlier runs too).
+  const [running, setRunning] = useState(true);
   const data = useData(`run:${monitorId}:${runId}`, () =>
     // In the query, not the path: run ids "." and ".." would be folded out of a path.
     api<RunDetailJson>('GET', `/v1/run${query({ run_id: runId, monitor: monitorId })}`),
     // Left open on a running run, the page shows its next steps and its end without a reload.
-    RUN_REFRESH_MS,
+    running ? RUN_REFRESH_MS : undefined,
   );
+  const status = data.value?.status;
+  useEffect(() => setRunning(status === undefined || status === 'running'), [status]);
   const run = data.value;
   if (!run) return <Status data={data} />;
   const terminal = [...run.pings].reverse().find((p) => p.kind === 'success' || p.kind === 'failure');
